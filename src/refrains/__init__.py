@@ -1,0 +1,15 @@
+"""refrains: how news stories and talking points travel across outlets, languages and years."""
+
+from __future__ import annotations
+
+__version__ = "0.1.0"
+
+from refrains.config import Settings, load_settings  # noqa: E402
+from refrains.errors import RefrainsError  # noqa: E402
+from refrains.models import Document, Link, Story, TalkingPoint  # noqa: E402
+from refrains.pipeline import Pipeline, Report, analyze  # noqa: E402
+
+__all__ = sorted([
+    "Document", "Link", "Pipeline", "RefrainsError", "Report", "Settings", "Story", "TalkingPoint",
+    "__version__", "analyze", "load_settings",
+])

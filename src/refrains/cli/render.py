@@ -1,0 +1,79 @@
+"""Plain-text rendering of reports and store contents for the terminal."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from refrains.models import Document, Story, TalkingPoint
+from refrains.store import Store
+
+
+def _name(d: Document | None, doc_id: str) -> str:
+    if d is None:
+        return doc_id
+    return f"{d.path.rsplit('/', 1)[-1]} [{d.language}{', ' + d.date[:10] if d.date else ''}]"
+
+
+def _short(text: str, n: int = 110) -> str:
+    text = " ".join(text.split())
+    return text if len(text) <= n else text[: n - 1] + "…"
+
+
+def stories(items: Sequence[Story], docs: dict[str, Document]) -> str:
+    """Stories, one block each."""
+    lines = [f"{len(items)} stories"]
+    for s in items:
+        span = f"{s.first_seen[:10] if s.first_seen else '?'}" + (
+            f" .. {s.last_seen[:10]}" if s.last_seen and s.last_seen[:10] != (s.first_seen or "")[:10] else "")
+        lines.append(f"  {s.id}  {len(s.documents)} docs  {'/'.join(s.languages)}  {span}  {_short(s.title or '', 70)}")
+        lines.extend(f"      {_name(docs.get(d), d)}" for d in s.documents)
+    return "\n".join(lines)
+
+
+def points(items: Sequence[TalkingPoint], docs: dict[str, Document]) -> str:
+    """Talking points with their occurrences."""
+    lines = [f"{len(items)} talking points (most widespread first)"]
+    for p in items:
+        lines.append(f"  {p.id}  {len(p.documents)} docs  {'/'.join(p.languages)}  first {p.first_seen or '?'}"
+                     f"  «{_short(p.label, 90)}»")
+        for o in p.occurrences:
+            lines.append(f"      {_name(docs.get(o.document), o.document)}: {_short(o.text, 90)}")
+    return "\n".join(lines)
+
+
+def summary(report: object) -> str:
+    """The readable summary printed by ``refrains analyze``."""
+    from refrains.pipeline import Report
+
+    assert isinstance(report, Report)
+    docs = {d.id: d for d in report.documents}
+    st = report.stats
+    lines = [f"{st.get('documents', 0)} documents ({st.get('added', 0)} new, {st.get('already_stored', 0)} already "
+             f"stored, {st.get('errors', 0)} skipped), {st.get('sentences', 0)} sentences, "
+             f"{st.get('seconds', '?')} s", ""]
+    copies = [ln for ln in report.links if ln.relation in ("duplicate", "translation", "derivative")]
+    lines.append(f"{len(copies)} copies")
+    for ln in copies:
+        arrow = "->" if ln.relation == "derivative" else "<->"
+        lines.append(f"  {ln.relation:12s} {_name(docs.get(ln.source), ln.source)} {arrow} "
+                     f"{_name(docs.get(ln.target), ln.target)}  score {ln.score:.2f}")
+    other = [ln for ln in report.links if ln not in copies]
+    lines.append(f"{len(other)} other links")
+    for ln in other:
+        lines.append(f"  {ln.relation:12s} {_name(docs.get(ln.source), ln.source)} -- "
+                     f"{_name(docs.get(ln.target), ln.target)}  score {ln.score:.2f}")
+    lines += ["", stories(report.stories, docs), "", points(report.talking_points[:15], docs)]
+    return "\n".join(lines)
+
+
+def document(doc: Document, store: Store) -> str:
+    """One document: metadata, text, links, removed furniture."""
+    lines = [f"{doc.id}  {doc.path}", f"title: {doc.title or '-'}", f"language: {doc.language}  date: "
+             f"{doc.date or '-'} ({doc.date_source or 'unknown'})  source: {doc.source or '-'}", "", doc.text, ""]
+    for ln in store.links():
+        if doc.id in (ln.source, ln.target):
+            other = ln.target if ln.source == doc.id else ln.source
+            lines.append(f"link: {ln.relation} {'->' if ln.source == doc.id else '<-'} {other}  score {ln.score:.2f}")
+    for r in doc.removed:
+        lines.append(f"removed ({r.reason}): {_short(r.text, 100)}")
+    return "\n".join(lines)

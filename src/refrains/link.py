@@ -1,0 +1,198 @@
+"""Typed relations between documents, with their evidence.
+
+Candidate pairs come from indexes, never from comparing every pair: the nearest
+neighbours of each sentence (faiss), of each document vector, and MinHash bands shared
+in the store. Each candidate pair is sentence-aligned (``align.py``) and classified:
+
+=============  ===============================================================
+duplicate      same language, most of both documents align
+translation    different languages, most of both documents align, in order
+derivative     a large share of one document aligns to the other (a rewrite
+               that quotes, adds or drops material); earlier -> later
+same_story     the same event written independently: close document vectors
+               and close dates
+shared_points  anything else that shares at least one aligned claim
+=============  ===============================================================
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import date
+
+import numpy as np
+
+from refrains.align import AlignSettings, align
+from refrains.corpus import Corpus
+from refrains.models import Alignment, Link
+
+
+@dataclass(frozen=True)
+class LinkSettings:
+    """Thresholds of candidate search and relation typing."""
+
+    sentence_k: int = 8
+    candidate_cosine: float = 0.6
+    document_k: int = 10
+    candidate_doc_cosine: float = 0.7
+    duplicate_coverage: float = 0.8
+    translation_coverage: float = 0.6
+    translation_order: float = 0.8
+    derivative_coverage: float = 0.5
+    derivative_other: float = 0.25
+    derivative_pairs: int = 3
+    story_cosine_dated: float = 0.75
+    story_cosine_undated: float = 0.88
+    story_days: int = 3
+    align: AlignSettings = field(default_factory=AlignSettings)
+
+
+@dataclass
+class LinkStats:
+    """How much work candidate search did (guards against all-pairs comparisons)."""
+
+    documents: int = 0
+    candidate_pairs: int = 0
+    aligned_pairs: int = 0
+    sentence_queries: int = 0
+
+
+def _faiss_knn(base: np.ndarray, queries: np.ndarray, k: int) -> tuple[np.ndarray, np.ndarray]:
+    import faiss
+
+    from refrains.embed._threads import cpu_threads
+
+    faiss.omp_set_num_threads(cpu_threads())
+    index = faiss.IndexFlatIP(base.shape[1])
+    index.add(np.ascontiguousarray(base, dtype=np.float32))
+    sims, ids = index.search(np.ascontiguousarray(queries, dtype=np.float32), min(k, base.shape[0]))
+    return sims, ids
+
+
+def candidate_pairs(corpus: Corpus, settings: LinkSettings, extra: Iterable[tuple[str, str]] = (),
+                    stats: LinkStats | None = None) -> list[tuple[str, str]]:
+    """Document pairs worth aligning, from nearest-neighbour and MinHash indexes.
+
+    Args:
+        corpus: documents and vectors.
+        settings: neighbour counts and cosine floors.
+        extra: pairs found elsewhere (MinHash bands shared in the store).
+        stats: filled with the number of index queries and candidates.
+    """
+    docs = corpus.documents
+    pairs: set[tuple[str, str]] = set()
+    if len(docs) < 2 or corpus.vectors.shape[0] == 0:
+        return []
+    owner = np.empty(corpus.vectors.shape[0], dtype=np.int32)
+    for i, d in enumerate(docs):
+        a, b = corpus.slice(d.id)
+        owner[a:b] = i
+    rows = np.flatnonzero(corpus.countable)
+    if rows.size:
+        sims, ids = _faiss_knn(corpus.vectors[rows], corpus.vectors[rows], settings.sentence_k + 1)
+        for qi, (srow, irow) in enumerate(zip(sims, ids)):
+            da = owner[rows[qi]]
+            for s, j in zip(srow, irow):
+                if j < 0 or s < settings.candidate_cosine:
+                    continue
+                db = owner[rows[j]]
+                if db != da:
+                    a, b = docs[da].id, docs[db].id
+                    pairs.add((a, b) if a < b else (b, a))
+    dsims, dids = _faiss_knn(corpus.doc_vectors, corpus.doc_vectors, settings.document_k + 1)
+    for i, (srow, irow) in enumerate(zip(dsims, dids)):
+        for s, j in zip(srow, irow):
+            if j >= 0 and j != i and s >= settings.candidate_doc_cosine:
+                a, b = docs[i].id, docs[j].id
+                pairs.add((a, b) if a < b else (b, a))
+    for a, b in extra:
+        if a in corpus.by_id and b in corpus.by_id and a != b:
+            pairs.add((a, b) if a < b else (b, a))
+    if stats is not None:
+        stats.documents = len(docs)
+        stats.sentence_queries += int(rows.size) + len(docs)
+        stats.candidate_pairs += len(pairs)
+    return sorted(pairs)
+
+
+def align_pair(corpus: Corpus, a: str, b: str, settings: AlignSettings) -> Alignment:
+    """Sentence alignment of two corpus documents."""
+    sa, ea = corpus.slice(a)
+    sb, eb = corpus.slice(b)
+    return align(a, corpus.vectors[sa:ea], b, corpus.vectors[sb:eb], settings,
+                 [s.text for s in corpus.sentences[a]], [s.text for s in corpus.sentences[b]],
+                 corpus.countable[sa:ea], corpus.countable[sb:eb])
+
+
+def _day(iso: str | None) -> date | None:
+    if not iso:
+        return None
+    try:
+        return date.fromisoformat(iso[:10])
+    except ValueError:
+        return None
+
+
+def classify(corpus: Corpus, al: Alignment, doc_cosine: float, settings: LinkSettings) -> Link | None:
+    """The relation between the two documents of ``al``, or None if they share nothing."""
+    da, db = corpus.by_id[al.doc_a], corpus.by_id[al.doc_b]
+    hi, lo = max(al.coverage_a, al.coverage_b), min(al.coverage_a, al.coverage_b)
+    n = len(al.pairs)
+    day_a, day_b = _day(da.date), _day(db.date)
+    gap = abs((day_a - day_b).days) if day_a and day_b else None
+    evidence = {
+        "pairs": [p.as_dict() for p in al.pairs],
+        "coverage": {al.doc_a: al.coverage_a, al.doc_b: al.coverage_b},
+        "monotonic": al.monotonic,
+        "document_cosine": round(doc_cosine, 4),
+        "dates": {al.doc_a: da.date, al.doc_b: db.date},
+        "languages": {al.doc_a: da.language, al.doc_b: db.language},
+    }
+    same_lang = da.language == db.language
+    source, target = sorted((al.doc_a, al.doc_b))
+    relation: str | None = None
+    score = (al.coverage_a + al.coverage_b) / 2
+    if n and same_lang and lo >= settings.duplicate_coverage:
+        relation = "duplicate"
+    elif n and not same_lang and lo >= settings.translation_coverage and al.monotonic >= settings.translation_order:
+        relation = "translation"
+    elif n >= settings.derivative_pairs and hi >= settings.derivative_coverage and lo >= settings.derivative_other:
+        relation, score = "derivative", hi
+        if da.date and db.date and da.date != db.date:  # ISO strings order like the dates
+            source, target = (al.doc_a, al.doc_b) if da.date < db.date else (al.doc_b, al.doc_a)
+            evidence["direction"] = "by date"
+        else:
+            evidence["direction"] = "unknown (no dates to order them)"
+    elif (gap is not None and gap <= settings.story_days and doc_cosine >= settings.story_cosine_dated) or (
+            gap is None and doc_cosine >= settings.story_cosine_undated):
+        relation, score = "same_story", doc_cosine
+    elif n:
+        relation, score = "shared_points", n / max(1, min(len(corpus.sentences[al.doc_a]),
+                                                          len(corpus.sentences[al.doc_b])))
+    if relation is None:
+        return None
+    return Link(source, target, relation, round(float(score), 4), evidence)
+
+
+def link_documents(corpus: Corpus, settings: LinkSettings, extra: Iterable[tuple[str, str]] = (),
+                   stats: LinkStats | None = None) -> tuple[list[Link], list[Alignment]]:
+    """Find, align and type the relations of every candidate pair.
+
+    Returns:
+        The links (sorted) and the alignments they rest on (for talking points).
+    """
+    index = corpus.doc_index()
+    links: list[Link] = []
+    alignments: list[Alignment] = []
+    for a, b in candidate_pairs(corpus, settings, extra, stats):
+        al = align_pair(corpus, a, b, settings.align)
+        if stats is not None:
+            stats.aligned_pairs += 1
+        cos = float(corpus.doc_vectors[index[a]] @ corpus.doc_vectors[index[b]])
+        link = classify(corpus, al, cos, settings)
+        if link is not None:
+            links.append(link)
+            alignments.append(al)
+    links.sort(key=lambda ln: (ln.source, ln.target))
+    return links, alignments

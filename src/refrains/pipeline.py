@@ -1,0 +1,301 @@
+"""The facade: every stage is a public step, and one call chains them.
+
+    read -> prepare (clean, lang, segment) -> embed -> store -> link -> stories -> points
+
+``Pipeline(settings, store).run(paths)`` does it all; ``analyze(paths)`` is the one-liner.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import unicodedata
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from refrains import __version__
+from refrains.clean import clean_text
+from refrains.config import Settings
+from refrains.corpus import Corpus
+from refrains.embed import Embedder, get_embedder
+from refrains.errors import ConfigError, EmptyDocumentError, InputError
+from refrains.fingerprint import minhash
+from refrains.lang import document_language, sentence_language
+from refrains.link import LinkStats, link_documents
+from refrains.models import Alignment, Document, Link, RawDocument, Sentence, Story, TalkingPoint
+from refrains.points import mine_points
+from refrains.segment import split_sentences
+from refrains.store import Store, StoredDocument, open_store
+from refrains.store.sqlite import text_hash
+from refrains.stories import cluster_stories
+
+Progress = Callable[[str, int, int | None], None]
+
+
+def document_id(text: str) -> str:
+    """Content-derived id of a document: the same text always gets the same id.
+
+    Examples:
+        >>> document_id("China is a victim of cyber attacks.")
+        'd7e0ad5b6cd3e0a5f'
+    """
+    norm = " ".join(unicodedata.normalize("NFC", text).split())
+    return "d" + hashlib.sha256(norm.encode("utf-8")).hexdigest()[:16]
+
+
+@dataclass
+class Prepared:
+    """A cleaned, segmented document waiting for its vectors."""
+
+    document: Document
+    sentences: list[Sentence]
+
+
+@dataclass
+class IngestResult:
+    """What one ingest pass did."""
+
+    added: list[str] = field(default_factory=list)
+    existing: list[str] = field(default_factory=list)
+    errors: list[InputError] = field(default_factory=list)
+
+
+@dataclass
+class Report:
+    """The full result of an analysis: documents, links, stories, talking points, facts."""
+
+    documents: list[Document]
+    links: list[Link]
+    stories: list[Story]
+    talking_points: list[TalkingPoint]
+    facts: dict[str, list[dict[str, Any]]] = field(default_factory=dict)
+    errors: list[dict[str, str]] = field(default_factory=list)
+    stats: dict[str, Any] = field(default_factory=dict)
+
+    def as_dict(self) -> dict[str, Any]:
+        """The JSON report (documents carry their cleaned text and facts)."""
+        docs = []
+        for d in self.documents:
+            item = d.as_dict()
+            item["facts"] = self.facts.get(d.id, [])
+            docs.append(item)
+        return {
+            "refrains": __version__,
+            "documents": docs,
+            "links": [ln.as_dict() for ln in self.links],
+            "stories": [s.as_dict() for s in self.stories],
+            "talking_points": [p.as_dict() for p in self.talking_points],
+            "errors": self.errors,
+            "stats": self.stats,
+        }
+
+    def write_json(self, path: str | Path) -> None:
+        """Write the report as UTF-8 JSON."""
+        Path(path).write_text(json.dumps(self.as_dict(), ensure_ascii=False, indent=1), encoding="utf-8")
+
+
+class Pipeline:
+    """The analysis pipeline over one store. Every step is public.
+
+    Examples:
+        >>> p = Pipeline(store=open_store(":memory:"))
+        >>> report = p.run(["../shared/seeds"])            # doctest: +SKIP
+        >>> len(report.stories)                             # doctest: +SKIP
+        3
+    """
+
+    def __init__(self, settings: Settings | None = None, store: Store | None = None,
+                 embedder: Embedder | None = None, progress: Progress | None = None) -> None:
+        self.settings = settings or Settings()
+        self.store: Store = store if store is not None else open_store(":memory:")
+        self._embedder = embedder
+        self.progress: Progress = progress or (lambda stage, done, total: None)
+        self.link_stats = LinkStats()
+
+    @property
+    def embedder(self) -> Embedder:
+        """The sentence embedder (created on first use)."""
+        if self._embedder is None:
+            self._embedder = get_embedder(self.settings.embedder)
+        return self._embedder
+
+    # -- steps ----------------------------------------------------------------------------
+    def read(self, paths: Iterable[str | Path]) -> Iterator[RawDocument | InputError]:
+        """Decoded documents (or errors naming the file) from files and directories."""
+        from refrains.ingest import iter_documents
+
+        return iter_documents(paths, max_bytes=self.settings.max_bytes)
+
+    def prepare(self, raw: RawDocument) -> Prepared:
+        """Clean, identify the language of, and segment one document.
+
+        Raises:
+            EmptyDocumentError: nothing is left once page furniture is removed.
+        """
+        where = f"{raw.path}:{raw.record}" if raw.record else raw.path
+        cleaned = clean_text(raw.text, is_html=raw.is_html)
+        if not cleaned.text.strip():
+            raise EmptyDocumentError(where, "no text left after cleaning (empty, or only page furniture)")
+        lang = document_language(cleaned.text)
+        date, date_source = (raw.date, "metadata") if raw.date else (cleaned.date, "text" if cleaned.date else None)
+        doc = Document(
+            id=document_id(raw.text), path=where, text=cleaned.text, language=lang,
+            title=raw.title or cleaned.title, date=date, date_source=date_source, source=raw.source,
+            url=raw.url, encoding=raw.encoding, removed=cleaned.removed)
+        sentences = [Sentence(doc.id, i, s, e, cleaned.text[s:e], sentence_language(cleaned.text[s:e], lang))
+                     for i, (s, e) in enumerate(split_sentences(cleaned.text, lang))]
+        if not sentences:
+            raise EmptyDocumentError(where, "no sentences found in the text")
+        return Prepared(doc, sentences)
+
+    def embed(self, texts: Sequence[str]) -> np.ndarray:
+        """Unit vectors for ``texts``, reusing vectors already in the store for the same text."""
+        hashes = [text_hash(t) for t in texts]
+        cached = self.store.vector_cache(hashes, self.embedder.name)
+        todo = sorted({h: t for h, t in zip(hashes, texts) if h not in cached}.items())
+        if todo:
+            fresh = self.embedder.embed([t for _, t in todo])
+            cached.update({h: fresh[i] for i, (h, _) in enumerate(todo)})
+        if not texts:
+            return np.zeros((0, self.embedder.dim), dtype=np.float32)
+        return np.stack([cached[h] for h in hashes]).astype(np.float32)
+
+    def _check_embedder(self) -> None:
+        get_meta = getattr(self.store, "get_meta", None)
+        if get_meta is None:
+            return
+        stored = get_meta("embedder")
+        if stored is None:
+            self.store.set_meta("embedder", self.embedder.name)  # type: ignore[attr-defined]
+        elif stored != self.settings.embedder:
+            raise ConfigError(f"this store was built with the {stored!r} embedder; analyse with "
+                              f"--embedder {stored} or use another --db")
+
+    def ingest(self, paths: Iterable[str | Path]) -> IngestResult:
+        """Read, prepare, embed and store documents; bad files are reported and skipped.
+
+        Documents already stored (same content) are not re-processed; each batch is one
+        transaction, so an interrupted run keeps every finished batch.
+        """
+        self._check_embedder()
+        result = IngestResult()
+        batch: list[Prepared] = []
+        seen = 0
+
+        def flush() -> None:
+            if not batch:
+                return
+            texts = [s.text for p in batch for s in p.sentences]
+            vecs = self.embed(texts)
+            stored, row = [], 0
+            for p in batch:
+                n = len(p.sentences)
+                stored.append(StoredDocument(p.document, tuple(p.sentences), vecs[row : row + n],
+                                             minhash(p.document.text)))
+                row += n
+            self.store.add_documents(stored)
+            result.added.extend(p.document.id for p in batch)
+            batch.clear()
+
+        pending: set[str] = set()
+        for item in self.read(paths):
+            seen += 1
+            if isinstance(item, InputError):
+                result.errors.append(item)
+                continue
+            try:
+                prepared = self.prepare(item)
+            except InputError as exc:
+                result.errors.append(exc)
+                continue
+            doc_id = prepared.document.id
+            if doc_id in pending or self.store.has_document(doc_id):
+                self.store.add_path(doc_id, prepared.document.path) if doc_id not in pending else None
+                result.existing.append(doc_id)
+                continue
+            pending.add(doc_id)
+            batch.append(prepared)
+            if len(batch) >= self.settings.batch_size:
+                flush()
+                self.progress("ingest", len(result.added), None)
+        flush()
+        self.progress("ingest", len(result.added), None)
+        return result
+
+    def corpus(self) -> Corpus:
+        """Everything in the store, as vectors and records."""
+        docs = self.store.documents()
+        sentences = self.store.all_sentences()  # type: ignore[attr-defined]
+        keys, vectors = self.store.load_vectors()
+        return Corpus.build(docs, sentences, keys, vectors)
+
+    def link(self, corpus: Corpus) -> tuple[list[Link], list[Alignment]]:
+        """Typed links between documents (and the alignments behind them)."""
+        pairs = self.store.lsh_candidates()
+        return link_documents(corpus, self.settings.link, pairs, self.link_stats)
+
+    def facts(self, corpus: Corpus) -> dict[str, list[dict[str, Any]]]:
+        """Numbers, dates and places of every sentence, by document."""
+        if not self.settings.facts:
+            return {}
+        try:
+            from refrains.facts import extract_facts
+        except ImportError:  # pragma: no cover - during development only
+            return {}
+        out: dict[str, list[dict[str, Any]]] = {}
+        for d in corpus.documents:
+            items = []
+            for s in corpus.sentences[d.id]:
+                for f in extract_facts(s.text, s.language, d.date[:10] if d.date else None):
+                    item = f.as_dict()
+                    item["sentence"] = s.index
+                    items.append(item)
+            out[d.id] = items
+        return out
+
+    def analyze(self) -> Report:
+        """Link, cluster and mine the whole store, save the results, and report them."""
+        corpus = self.corpus()
+        self.progress("link", 0, len(corpus.documents))
+        links, alignments = self.link(corpus)
+        stories = cluster_stories(corpus.documents, links)
+        points = mine_points(corpus, alignments, links)
+        facts = self.facts(corpus)
+        self.store.save_analysis(links, stories, points, facts)
+        return Report(corpus.documents, links, stories, points, facts,
+                      stats={"documents": len(corpus.documents), "sentences": int(corpus.vectors.shape[0]),
+                             "candidate_pairs": self.link_stats.candidate_pairs,
+                             "embedder": self.embedder.name})
+
+    def run(self, paths: Iterable[str | Path]) -> Report:
+        """Ingest ``paths`` and analyse the whole store."""
+        ingested = self.ingest(paths)
+        report = self.analyze()
+        report.errors = [{"path": e.path, "reason": e.reason} for e in ingested.errors]
+        report.stats.update(added=len(ingested.added), already_stored=len(ingested.existing),
+                            errors=len(ingested.errors))
+        return report
+
+
+def analyze(paths: Iterable[str | Path], db: str | Path = ":memory:", settings: Settings | None = None) -> Report:
+    """Analyse files and directories in one call.
+
+    Args:
+        paths: files or directories of .txt, .md, .html, .json, .jsonl, .csv.
+        db: the store (a SQLite file; in memory by default).
+        settings: pipeline settings.
+
+    Examples:
+        >>> report = analyze(["../shared/seeds"])         # doctest: +SKIP
+        >>> sorted({ln.relation for ln in report.links})  # doctest: +SKIP
+        ['derivative', 'shared_points', 'translation']
+    """
+    store = open_store(db)
+    try:
+        return Pipeline(settings, store).run(paths)
+    finally:
+        store.close()

@@ -1,0 +1,90 @@
+"""The Store protocol: the one interface every storage backend implements."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from typing import Any, Protocol
+
+import numpy as np
+
+from refrains.models import Document, Link, Sentence, Story, TalkingPoint
+
+
+@dataclass(frozen=True)
+class StoredDocument:
+    """A document with its sentences and their vectors, as written and read back."""
+
+    document: Document
+    sentences: tuple[Sentence, ...]
+    vectors: np.ndarray  # (n_sentences, dim) float32, unit rows
+    minhash: tuple[int, ...] = ()
+
+
+class Store(Protocol):
+    """Storage of documents and analysis results. Every write is one transaction."""
+
+    def has_document(self, doc_id: str) -> bool:
+        """Whether a document with this id is stored."""
+        ...
+
+    def add_documents(self, docs: Sequence[StoredDocument]) -> int:
+        """Store documents (with sentences and vectors) atomically; returns how many were new."""
+        ...
+
+    def add_path(self, doc_id: str, path: str) -> None:
+        """Record another path under which an already stored document was seen."""
+        ...
+
+    def count_documents(self) -> int:
+        """Number of stored documents."""
+        ...
+
+    def documents(self) -> list[Document]:
+        """All documents, ordered by date then id."""
+        ...
+
+    def document(self, doc_id: str) -> Document | None:
+        """One document by id (or unique id prefix)."""
+        ...
+
+    def sentences(self, doc_id: str) -> list[Sentence]:
+        """The sentences of one document, in order."""
+        ...
+
+    def load_vectors(self) -> tuple[list[tuple[str, int]], np.ndarray]:
+        """Every sentence key ``(doc_id, index)`` and its vector, in a stable order."""
+        ...
+
+    def vector_cache(self, keys: Iterable[str], model: str) -> dict[str, np.ndarray]:
+        """Vectors already computed for sentence-text hashes ``keys`` with ``model``."""
+        ...
+
+    def lsh_candidates(self) -> list[tuple[str, str]]:
+        """Document pairs that share a MinHash band (the database does the self-join)."""
+        ...
+
+    def save_analysis(self, links: Sequence[Link], stories: Sequence[Story], points: Sequence[TalkingPoint],
+                      facts: dict[str, list[dict[str, Any]]] | None = None) -> None:
+        """Replace the analysis results (links, stories, talking points, facts) in one transaction."""
+        ...
+
+    def links(self) -> list[Link]:
+        """Stored links."""
+        ...
+
+    def stories(self) -> list[Story]:
+        """Stored stories."""
+        ...
+
+    def points(self) -> list[TalkingPoint]:
+        """Stored talking points."""
+        ...
+
+    def facts(self, doc_id: str | None = None) -> dict[str, list[dict[str, Any]]]:
+        """Stored facts by document."""
+        ...
+
+    def close(self) -> None:
+        """Release the connection."""
+        ...

@@ -1,0 +1,336 @@
+"""The embedded default store: one SQLite file in WAL mode.
+
+Schema changes are recorded migrations (``MIGRATIONS``); each applies once, in order,
+inside a transaction, and is logged in ``migrations``. Every write is one transaction,
+so a killed run leaves either a whole document or none of it. Concurrent writers wait
+for each other (``busy_timeout``) instead of failing.
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+import time
+from collections.abc import Iterable, Iterator, Sequence
+from contextlib import contextmanager
+from typing import Any
+
+import numpy as np
+
+from refrains.errors import StoreError
+from refrains.models import Document, Link, Occurrence, Removed, Sentence, Story, TalkingPoint
+from refrains.store.base import StoredDocument
+
+BANDS = 16
+"""MinHash signatures are cut into this many bands for locality-sensitive hashing."""
+
+MIGRATIONS: list[tuple[str, str]] = [
+    ("initial schema", """
+    CREATE TABLE meta(key TEXT PRIMARY KEY, value TEXT NOT NULL);
+    CREATE TABLE documents(
+        id TEXT PRIMARY KEY, path TEXT NOT NULL, title TEXT, language TEXT NOT NULL, date TEXT,
+        date_source TEXT, source TEXT, url TEXT, encoding TEXT, text TEXT NOT NULL,
+        removed TEXT NOT NULL DEFAULT '[]', n_sentences INTEGER NOT NULL, added_at REAL NOT NULL);
+    CREATE TABLE document_paths(doc_id TEXT NOT NULL REFERENCES documents(id) ON DELETE CASCADE,
+        path TEXT NOT NULL, PRIMARY KEY(doc_id, path));
+    CREATE TABLE sentences(
+        doc_id TEXT NOT NULL REFERENCES documents(id) ON DELETE CASCADE, idx INTEGER NOT NULL,
+        start INTEGER NOT NULL, "end" INTEGER NOT NULL, text TEXT NOT NULL, language TEXT NOT NULL,
+        text_hash TEXT NOT NULL, vector BLOB NOT NULL, PRIMARY KEY(doc_id, idx));
+    CREATE INDEX sentences_hash ON sentences(text_hash);
+    CREATE TABLE minhash_bands(doc_id TEXT NOT NULL REFERENCES documents(id) ON DELETE CASCADE,
+        band INTEGER NOT NULL, hash TEXT NOT NULL, PRIMARY KEY(doc_id, band));
+    CREATE INDEX minhash_bands_key ON minhash_bands(band, hash);
+    CREATE TABLE links(source TEXT NOT NULL REFERENCES documents(id) ON DELETE CASCADE,
+        target TEXT NOT NULL REFERENCES documents(id) ON DELETE CASCADE, relation TEXT NOT NULL,
+        score REAL NOT NULL, evidence TEXT NOT NULL, PRIMARY KEY(source, target));
+    CREATE TABLE stories(id TEXT PRIMARY KEY, title TEXT, first_seen TEXT, last_seen TEXT,
+        languages TEXT NOT NULL);
+    CREATE TABLE story_documents(story_id TEXT NOT NULL REFERENCES stories(id) ON DELETE CASCADE,
+        doc_id TEXT NOT NULL REFERENCES documents(id) ON DELETE CASCADE, PRIMARY KEY(story_id, doc_id));
+    CREATE TABLE points(id TEXT PRIMARY KEY, label TEXT NOT NULL, first_seen TEXT,
+        first_document TEXT NOT NULL, languages TEXT NOT NULL, spread TEXT NOT NULL);
+    CREATE TABLE point_occurrences(point_id TEXT NOT NULL REFERENCES points(id) ON DELETE CASCADE,
+        doc_id TEXT NOT NULL, sentence INTEGER NOT NULL, PRIMARY KEY(point_id, doc_id, sentence),
+        FOREIGN KEY(doc_id, sentence) REFERENCES sentences(doc_id, idx) ON DELETE CASCADE);
+    CREATE TABLE facts(doc_id TEXT NOT NULL REFERENCES documents(id) ON DELETE CASCADE,
+        sentence INTEGER NOT NULL, kind TEXT NOT NULL, text TEXT NOT NULL, value TEXT, unit TEXT,
+        confidence REAL);
+    CREATE INDEX facts_doc ON facts(doc_id);
+    """),
+]
+
+
+def _vec_to_blob(v: np.ndarray) -> bytes:
+    return np.asarray(v, dtype=np.float16).tobytes()
+
+
+class SQLiteStore:
+    """SQLite implementation of :class:`refrains.store.base.Store`."""
+
+    def __init__(self, path: str, timeout: float = 60.0) -> None:
+        self.path = path
+        try:
+            self._db = sqlite3.connect(path, timeout=timeout, isolation_level=None, check_same_thread=False)
+            self._db.execute("PRAGMA journal_mode=WAL")
+            self._db.execute("PRAGMA synchronous=NORMAL")
+            self._db.execute("PRAGMA foreign_keys=ON")
+            self._db.execute(f"PRAGMA busy_timeout={int(timeout * 1000)}")
+            self._migrate()
+        except sqlite3.DatabaseError as exc:
+            raise StoreError(f"{path}: cannot open as a refrains store ({exc}); "
+                             "give another --db file or remove this one") from exc
+
+    # -- plumbing ---------------------------------------------------------------------------
+    @contextmanager
+    def _tx(self) -> Iterator[sqlite3.Connection]:
+        self._db.execute("BEGIN IMMEDIATE")
+        try:
+            yield self._db
+        except BaseException:
+            self._db.execute("ROLLBACK")
+            raise
+        else:
+            self._db.execute("COMMIT")
+
+    def _migrate(self) -> None:
+        with self._tx() as db:
+            db.execute("CREATE TABLE IF NOT EXISTS migrations(version INTEGER PRIMARY KEY, "
+                       "description TEXT NOT NULL, applied_at REAL NOT NULL)")
+            done = {r[0] for r in db.execute("SELECT version FROM migrations")}
+            for version, (description, sql) in enumerate(MIGRATIONS, start=1):
+                if version in done:
+                    continue
+                for stmt in sql.split(";"):
+                    if stmt.strip():
+                        db.execute(stmt)
+                db.execute("INSERT INTO migrations VALUES (?, ?, ?)", (version, description, time.time()))
+
+    def schema_version(self) -> int:
+        """The number of the last applied migration."""
+        row = self._db.execute("SELECT max(version) FROM migrations").fetchone()
+        return int(row[0] or 0)
+
+    def get_meta(self, key: str) -> str | None:
+        """A value of the store's key-value metadata."""
+        row = self._db.execute("SELECT value FROM meta WHERE key = ?", (key,)).fetchone()
+        return str(row[0]) if row else None
+
+    def set_meta(self, key: str, value: str) -> None:
+        """Set one metadata value (one transaction)."""
+        with self._tx() as db:
+            db.execute("INSERT INTO meta VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value",
+                       (key, value))
+
+    def close(self) -> None:
+        """Release the connection."""
+        self._db.close()
+
+    # -- documents --------------------------------------------------------------------------
+    def has_document(self, doc_id: str) -> bool:
+        """Whether a document with this id is stored."""
+        return self._db.execute("SELECT 1 FROM documents WHERE id = ?", (doc_id,)).fetchone() is not None
+
+    def add_documents(self, docs: Sequence[StoredDocument]) -> int:
+        """Store documents with sentences, vectors and MinHash bands; one transaction."""
+        added = 0
+        with self._tx() as db:
+            for sd in docs:
+                d = sd.document
+                cur = db.execute(
+                    "INSERT OR IGNORE INTO documents VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)",
+                    (d.id, d.path, d.title, d.language, d.date, d.date_source, d.source, d.url, d.encoding,
+                     d.text, json.dumps([r.as_dict() for r in d.removed], ensure_ascii=False),
+                     len(sd.sentences), time.time()))
+                db.execute("INSERT OR IGNORE INTO document_paths VALUES (?, ?)", (d.id, d.path))
+                if cur.rowcount == 0:
+                    continue
+                added += 1
+                db.executemany(
+                    "INSERT INTO sentences VALUES (?,?,?,?,?,?,?,?)",
+                    [(s.doc_id, s.index, s.start, s.end, s.text, s.language, text_hash(s.text),
+                      _vec_to_blob(sd.vectors[s.index])) for s in sd.sentences])
+                if sd.minhash:
+                    db.executemany("INSERT INTO minhash_bands VALUES (?, ?, ?)", list(_bands(d.id, sd.minhash)))
+        return added
+
+    def add_path(self, doc_id: str, path: str) -> None:
+        """Record another path under which an already stored document was seen."""
+        with self._tx() as db:
+            db.execute("INSERT OR IGNORE INTO document_paths VALUES (?, ?)", (doc_id, path))
+
+    def count_documents(self) -> int:
+        """Number of stored documents."""
+        return int(self._db.execute("SELECT count(*) FROM documents").fetchone()[0])
+
+    _DOC_COLS = "id, path, text, language, title, date, date_source, source, url, encoding, removed"
+
+    @staticmethod
+    def _doc(row: Sequence[Any]) -> Document:
+        removed = tuple(Removed(**r) for r in json.loads(row[10] or "[]"))
+        return Document(*row[:10], removed=removed)
+
+    def documents(self) -> list[Document]:
+        """All documents, dated ones first in date order, then by id."""
+        rows = self._db.execute(f"SELECT {self._DOC_COLS} FROM documents "
+                                "ORDER BY date IS NULL, date, id").fetchall()
+        return [self._doc(r) for r in rows]
+
+    def document(self, doc_id: str) -> Document | None:
+        """One document by id, or by a unique id prefix, or by path."""
+        rows = self._db.execute(
+            f"SELECT {self._DOC_COLS} FROM documents WHERE id = ? OR id LIKE ? ESCAPE '\\' OR path = ? "
+            "OR id IN (SELECT doc_id FROM document_paths WHERE path = ?) LIMIT 2",
+            (doc_id, doc_id.replace("%", "\\%").replace("_", "\\_") + "%", doc_id, doc_id)).fetchall()
+        return self._doc(rows[0]) if len(rows) == 1 else None
+
+    def sentences(self, doc_id: str) -> list[Sentence]:
+        """The sentences of one document, in order."""
+        rows = self._db.execute('SELECT doc_id, idx, start, "end", text, language FROM sentences '
+                                "WHERE doc_id = ? ORDER BY idx", (doc_id,)).fetchall()
+        return [Sentence(*r) for r in rows]
+
+    def all_sentences(self) -> dict[str, list[Sentence]]:
+        """Every sentence, by document."""
+        out: dict[str, list[Sentence]] = {}
+        for r in self._db.execute('SELECT doc_id, idx, start, "end", text, language FROM sentences '
+                                  "ORDER BY doc_id, idx"):
+            out.setdefault(r[0], []).append(Sentence(*r))
+        return out
+
+    def load_vectors(self) -> tuple[list[tuple[str, int]], np.ndarray]:
+        """Every sentence key and its vector (float32), ordered by document then index."""
+        keys: list[tuple[str, int]] = []
+        blobs: list[bytes] = []
+        for doc_id, idx, blob in self._db.execute("SELECT doc_id, idx, vector FROM sentences ORDER BY doc_id, idx"):
+            keys.append((doc_id, idx))
+            blobs.append(blob)
+        if not blobs:
+            return keys, np.zeros((0, 0), dtype=np.float32)
+        mat = np.frombuffer(b"".join(blobs), dtype=np.float16).reshape(len(blobs), -1)
+        return keys, mat.astype(np.float32)
+
+    def vector_cache(self, keys: Iterable[str], model: str) -> dict[str, np.ndarray]:
+        """Vectors of sentences whose text hash is in ``keys`` (same embedder only)."""
+        if self.get_meta("embedder") not in (None, model):
+            return {}
+        out: dict[str, np.ndarray] = {}
+        wanted = list(set(keys))
+        for i in range(0, len(wanted), 500):
+            chunk = wanted[i : i + 500]
+            q = f"SELECT text_hash, vector FROM sentences WHERE text_hash IN ({','.join('?' * len(chunk))})"
+            for h, blob in self._db.execute(q, chunk):
+                out[h] = np.frombuffer(blob, dtype=np.float16).astype(np.float32)
+        return out
+
+    def lsh_candidates(self) -> list[tuple[str, str]]:
+        """Pairs of documents sharing at least one MinHash band, found by a self-join."""
+        rows = self._db.execute(
+            "SELECT DISTINCT a.doc_id, b.doc_id FROM minhash_bands a JOIN minhash_bands b "
+            "ON a.band = b.band AND a.hash = b.hash AND a.doc_id < b.doc_id").fetchall()
+        return [(str(a), str(b)) for a, b in rows]
+
+    def minhashes(self) -> dict[str, list[str]]:
+        """Band hashes by document (for Jaccard estimates)."""
+        out: dict[str, list[str]] = {}
+        for doc_id, h in self._db.execute("SELECT doc_id, hash FROM minhash_bands ORDER BY doc_id, band"):
+            out.setdefault(doc_id, []).append(h)
+        return out
+
+    # -- analysis ---------------------------------------------------------------------------
+    def save_analysis(self, links: Sequence[Link], stories: Sequence[Story], points: Sequence[TalkingPoint],
+                      facts: dict[str, list[dict[str, Any]]] | None = None) -> None:
+        """Replace links, stories, talking points (and facts, when given) in one transaction."""
+        with self._tx() as db:
+            for table in ("links", "story_documents", "stories", "point_occurrences", "points"):
+                db.execute(f"DELETE FROM {table}")
+            db.executemany("INSERT INTO links VALUES (?,?,?,?,?)",
+                           [(ln.source, ln.target, ln.relation, ln.score,
+                             json.dumps(ln.evidence, ensure_ascii=False)) for ln in links])
+            for st in stories:
+                db.execute("INSERT INTO stories VALUES (?,?,?,?,?)",
+                           (st.id, st.title, st.first_seen, st.last_seen, json.dumps(list(st.languages))))
+                db.executemany("INSERT INTO story_documents VALUES (?, ?)", [(st.id, d) for d in st.documents])
+            for p in points:
+                db.execute("INSERT INTO points VALUES (?,?,?,?,?,?)",
+                           (p.id, p.label, p.first_seen, p.first_document, json.dumps(list(p.languages)),
+                            json.dumps(list(p.spread), ensure_ascii=False)))
+                db.executemany("INSERT OR IGNORE INTO point_occurrences VALUES (?,?,?)",
+                               [(p.id, o.document, o.sentence) for o in p.occurrences])
+            if facts is not None:
+                db.execute("DELETE FROM facts")
+                db.executemany("INSERT INTO facts VALUES (?,?,?,?,?,?,?)",
+                               [(doc, f["sentence"], f["kind"], f["text"], json.dumps(f["value"]), f.get("unit"),
+                                 f.get("confidence")) for doc, fs in facts.items() for f in fs])
+
+    def links(self) -> list[Link]:
+        """Stored links, strongest relation first."""
+        rows = self._db.execute("SELECT source, target, relation, score, evidence FROM links "
+                                "ORDER BY relation, score DESC, source, target").fetchall()
+        return [Link(r[0], r[1], r[2], r[3], json.loads(r[4])) for r in rows]
+
+    def stories(self) -> list[Story]:
+        """Stored stories, biggest first."""
+        members: dict[str, list[str]] = {}
+        for sid, doc in self._db.execute(
+                "SELECT sd.story_id, sd.doc_id FROM story_documents sd JOIN documents d ON d.id = sd.doc_id "
+                "ORDER BY d.date IS NULL, d.date, d.id"):
+            members.setdefault(sid, []).append(doc)
+        out = [Story(r[0], tuple(members.get(r[0], ())), tuple(json.loads(r[4])), r[2], r[3], r[1])
+               for r in self._db.execute("SELECT id, title, first_seen, last_seen, languages FROM stories")]
+        return sorted(out, key=lambda s: (-len(s.documents), s.first_seen or "9999", s.id))
+
+    def points(self) -> list[TalkingPoint]:
+        """Stored talking points, most widespread first."""
+        occ: dict[str, list[Occurrence]] = {}
+        for pid, doc, idx, text, lang, date in self._db.execute(
+                "SELECT o.point_id, o.doc_id, o.sentence, s.text, s.language, d.date FROM point_occurrences o "
+                "JOIN sentences s ON s.doc_id = o.doc_id AND s.idx = o.sentence JOIN documents d ON d.id = o.doc_id "
+                "ORDER BY d.date IS NULL, d.date, o.doc_id, o.sentence"):
+            occ.setdefault(pid, []).append(Occurrence(doc, idx, text, lang, date))
+        out = []
+        for pid, label, first_seen, first_doc, langs, spread in self._db.execute("SELECT * FROM points"):
+            oc = tuple(occ.get(pid, ()))
+            docs = tuple(dict.fromkeys(o.document for o in oc))
+            out.append(TalkingPoint(pid, label, docs, tuple(json.loads(langs)), oc, first_seen, first_doc,
+                                    tuple(json.loads(spread))))
+        return sorted(out, key=lambda p: (-len(p.documents), p.first_seen or "9999", p.id))
+
+    def facts(self, doc_id: str | None = None) -> dict[str, list[dict[str, Any]]]:
+        """Stored facts by document."""
+        q = "SELECT doc_id, sentence, kind, text, value, unit, confidence FROM facts"
+        rows = self._db.execute(q + (" WHERE doc_id = ?" if doc_id else "") + " ORDER BY rowid",
+                                (doc_id,) if doc_id else ()).fetchall()
+        out: dict[str, list[dict[str, Any]]] = {}
+        for d, s, kind, text, value, unit, conf in rows:
+            out.setdefault(d, []).append({"kind": kind, "text": text, "value": json.loads(value) if value else None,
+                                          "unit": unit, "sentence": s, "confidence": conf})
+        return out
+
+    def integrity_errors(self) -> list[str]:
+        """Problems found by SQLite's integrity and foreign-key checks (empty when sound)."""
+        problems = [str(r[0]) for r in self._db.execute("PRAGMA integrity_check") if r[0] != "ok"]
+        problems += [f"foreign key: {tuple(r)}" for r in self._db.execute("PRAGMA foreign_key_check")]
+        bad = self._db.execute("SELECT d.id FROM documents d LEFT JOIN sentences s ON s.doc_id = d.id "
+                               "GROUP BY d.id HAVING count(s.idx) != max(d.n_sentences)").fetchall()
+        problems += [f"document {r[0]} has missing sentences" for r in bad]
+        return problems
+
+
+def text_hash(text: str) -> str:
+    """Stable key of a sentence text (for the embedding cache)."""
+    import hashlib
+
+    return hashlib.blake2b(text.encode("utf-8"), digest_size=12).hexdigest()
+
+
+def _bands(doc_id: str, signature: Sequence[int]) -> Iterator[tuple[str, int, str]]:
+    import hashlib
+
+    rows = max(1, len(signature) // BANDS)
+    for b in range(BANDS):
+        chunk = signature[b * rows : (b + 1) * rows]
+        if not chunk:
+            break
+        h = hashlib.blake2b(",".join(map(str, chunk)).encode(), digest_size=8).hexdigest()
+        yield doc_id, b, h
