@@ -196,3 +196,29 @@ def link_documents(corpus: Corpus, settings: LinkSettings, extra: Iterable[tuple
             alignments.append(al)
     links.sort(key=lambda ln: (ln.source, ln.target))
     return links, alignments
+
+
+def pair_features(corpus: Corpus, a: str, b: str, settings: AlignSettings | None = None) -> dict[str, float]:
+    """Similarity evidence of two documents: vector cosine, alignment coverage and strength."""
+    index = corpus.doc_index()
+    al = align_pair(corpus, a, b, settings or AlignSettings())
+    cos = float(corpus.doc_vectors[index[a]] @ corpus.doc_vectors[index[b]])
+    sa, ea = corpus.slice(a)
+    sb, eb = corpus.slice(b)
+    sim = corpus.vectors[sa:ea] @ corpus.vectors[sb:eb].T
+    best_a = sim.max(axis=1) if sim.size else np.zeros(1)
+    best_b = sim.max(axis=0) if sim.size else np.zeros(1)
+    return {
+        "doc_cosine": cos,
+        "coverage_min": min(al.coverage_a, al.coverage_b),
+        "coverage_max": max(al.coverage_a, al.coverage_b),
+        "coverage_mean": (al.coverage_a + al.coverage_b) / 2,
+        "aligned": float(len(al.pairs)),
+        "best_match_mean": float((best_a.mean() + best_b.mean()) / 2),
+        "pair_cosine_mean": float(np.mean([p.cosine for p in al.pairs])) if al.pairs else 0.0,
+    }
+
+
+def document_similarity(features: dict[str, float]) -> float:
+    """One similarity score for two documents from :func:`pair_features` (higher = more alike)."""
+    return 0.6 * features["doc_cosine"] + 0.4 * features["best_match_mean"]

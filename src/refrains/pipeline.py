@@ -181,10 +181,13 @@ class Pipeline:
         Documents already stored (same content) are not re-processed; each batch is one
         transaction, so an interrupted run keeps every finished batch.
         """
+        return self.ingest_raw(self.read(paths))
+
+    def ingest_raw(self, items: Iterable[RawDocument | InputError]) -> IngestResult:
+        """Prepare, embed and store documents that are already decoded (see :meth:`ingest`)."""
         self._check_embedder()
         result = IngestResult()
         batch: list[Prepared] = []
-        seen = 0
 
         def flush() -> None:
             if not batch:
@@ -202,8 +205,7 @@ class Pipeline:
             batch.clear()
 
         pending: set[str] = set()
-        for item in self.read(paths):
-            seen += 1
+        for item in items:
             if isinstance(item, InputError):
                 result.errors.append(item)
                 continue

@@ -81,6 +81,20 @@ def cmd_show(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_eval(args: argparse.Namespace) -> int:
+    import json
+
+    from refrains.evaluate import run_benchmark
+
+    result = run_benchmark(args.benchmark, args.data, args.limit)
+    print(render.evaluation(result))
+    line = json.dumps(result.as_json(), ensure_ascii=False)
+    if args.json:
+        Path(args.json).write_text(line + "\n", encoding="utf-8")
+    print(line)
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(prog="refrains", description=__doc__.split("\n")[0] if __doc__ else None,
                                 formatter_class=argparse.RawDescriptionHelpFormatter,
@@ -108,6 +122,14 @@ def build_parser() -> argparse.ArgumentParser:
     t.add_argument("--db", default=DEFAULT_DB)
     t.add_argument("--limit", type=int, default=50)
     t.set_defaults(func=cmd_points)
+
+    e = sub.add_parser("eval", help="measure the engine on a public benchmark with gold labels",
+                       epilog="Example: refrains eval tatoeba --data ../shared/benchmarks/tatoeba-laser")
+    e.add_argument("benchmark", choices=["tatoeba", "semeval2022-t8", "wmt21", "seeds"])
+    e.add_argument("--data", help="folder holding the benchmark file (default ../shared/benchmarks/<name>)")
+    e.add_argument("--limit", type=int, help="use only the first N items (pairs, documents, sentences)")
+    e.add_argument("--json", help="also write the result JSON line to this file")
+    e.set_defaults(func=cmd_eval)
 
     w = sub.add_parser("show", help="show one document: text, links, talking points, removed furniture",
                        epilog="Example: refrains show d5c9afe4 --db refrains.db")

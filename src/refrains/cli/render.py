@@ -77,3 +77,21 @@ def document(doc: Document, store: Store) -> str:
     for r in doc.removed:
         lines.append(f"removed ({r.reason}): {_short(r.text, 100)}")
     return "\n".join(lines)
+
+
+def evaluation(result: object) -> str:
+    """A benchmark result as a table per language, with the published figures beside it."""
+    from refrains.evaluate import EvalResult
+
+    assert isinstance(result, EvalResult)
+    lines = [f"{result.benchmark}  ({result.seconds:.1f} s)"]
+    if result.per_language:
+        cols = sorted({k for v in result.per_language.values() for k in v})
+        lines.append("  " + "language".ljust(12) + "".join(c.rjust(12) for c in cols))
+        for lang, vals in result.per_language.items():
+            lines.append("  " + lang.ljust(12) + "".join(f"{vals.get(c, ''):>12}" for c in cols))
+    lines.append("  metrics: " + ", ".join(f"{k} = {v}" for k, v in result.metrics.items()))
+    for who, fig in result.published.items():
+        lines.append(f"  published: {who}: {fig}")
+    lines.extend(f"  note: {n}" for n in result.notes)
+    return "\n".join(lines)
