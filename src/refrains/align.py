@@ -6,7 +6,10 @@ says "this pair stands out from the alternatives", which is comparable across la
 pairs and encoders where raw cosines are not (e5 gives 0.85 to everything, USE spreads).
 
 A pair is aligned when it is a mutual best match, its cosine reaches ``min_cosine`` and
-its margin reaches ``min_margin`` (or its cosine alone reaches ``sure_cosine``).
+its margin reaches ``min_margin`` (or its cosine alone reaches ``sure_cosine``). When the
+anchors found so far run in order (a translation), the gaps between consecutive anchors
+that hold as many sentences on both sides are filled one-to-one, in order, where the
+cosine reaches ``gap_cosine`` (as in Bleualign/Vecalign-style gap filling).
 """
 
 from __future__ import annotations
@@ -27,6 +30,8 @@ class AlignSettings:
     min_cosine: float = 0.55
     min_margin: float = 1.12
     sure_cosine: float = 0.8
+    gap_cosine: float = 0.3
+    gap_min_order: float = 0.9
 
 
 def knn_mean(sim: np.ndarray, k: int, axis: int) -> np.ndarray:
@@ -102,11 +107,33 @@ def align(
             pairs.append(AlignedPair(i, j, round(c, 4), round(m, 4),
                                      texts_a[i] if texts_a is not None else "",
                                      texts_b[j] if texts_b is not None else ""))
+    if len(pairs) >= 2 and monotonicity(pairs) >= st.gap_min_order:
+        pairs = _fill_gaps(pairs, sim, mar, st.gap_cosine, texts_a, texts_b)
     ca = np.ones(na, dtype=bool) if countable_a is None else countable_a
     cb = np.ones(nb, dtype=bool) if countable_b is None else countable_b
     cov_a = sum(bool(ca[p.a]) for p in pairs) / max(1, int(ca.sum()))
     cov_b = sum(bool(cb[p.b]) for p in pairs) / max(1, int(cb.sum()))
     return Alignment(doc_a, doc_b, tuple(pairs), round(cov_a, 4), round(cov_b, 4), monotonicity(pairs))
+
+
+def _fill_gaps(pairs: list[AlignedPair], sim: np.ndarray, mar: np.ndarray, floor: float,
+               texts_a: Sequence[str] | None, texts_b: Sequence[str] | None) -> list[AlignedPair]:
+    """Pair up equal-sized gaps between in-order anchors (and at both ends), one to one."""
+    na, nb = sim.shape
+    anchors = sorted(pairs, key=lambda p: p.a)
+    bounds = [(-1, -1)] + [(p.a, p.b) for p in anchors] + [(na, nb)]
+    extra: list[AlignedPair] = []
+    for (a1, b1), (a2, b2) in zip(bounds, bounds[1:]):
+        gap = a2 - a1 - 1
+        if gap <= 0 or b2 - b1 - 1 != gap:
+            continue
+        for t in range(1, gap + 1):
+            i, j = a1 + t, b1 + t
+            if sim[i, j] >= floor:
+                extra.append(AlignedPair(i, j, round(float(sim[i, j]), 4), round(float(mar[i, j]), 4),
+                                         texts_a[i] if texts_a is not None else "",
+                                         texts_b[j] if texts_b is not None else ""))
+    return sorted(anchors + extra, key=lambda p: p.a)
 
 
 def monotonicity(pairs: Sequence[AlignedPair]) -> float:

@@ -17,9 +17,13 @@ shared_points  anything else that shares at least one aligned claim
 
 from __future__ import annotations
 
+import functools
+import json
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date
+from typing import Any
 
 import numpy as np
 
@@ -198,27 +202,78 @@ def link_documents(corpus: Corpus, settings: LinkSettings, extra: Iterable[tuple
     return links, alignments
 
 
+_NAME = re.compile(r"\b[A-ZÀ-ÖØ-ÞА-ЯЁ][\w'-]{2,}", re.UNICODE)
+_NUMBER = re.compile(r"\d[\d.,]*\d|\d")
+_FEATURES = ("doc_cosine", "best_match_mean", "coverage_min", "coverage_max", "soft_coverage", "top5_mean",
+             "title_cosine", "lead_cosine", "name_overlap", "number_overlap", "length_ratio", "same_language")
+
+
+def _overlap(a: set[str], b: set[str]) -> float:
+    return len(a & b) / len(a | b) if a and b else 0.0
+
+
+def _names(text: str) -> set[str]:
+    """Capitalised words not at a sentence start (a cheap, script-agnostic name signal)."""
+    return {m.group(0).lower() for m in _NAME.finditer(text) if m.start() > 0 and text[m.start() - 1] == " "
+            and text[max(0, m.start() - 2)] not in ".!?"}
+
+
 def pair_features(corpus: Corpus, a: str, b: str, settings: AlignSettings | None = None) -> dict[str, float]:
-    """Similarity evidence of two documents: vector cosine, alignment coverage and strength."""
+    """Similarity evidence of two documents, each feature in [0, 1] or a cosine.
+
+    Vector cosine of the documents, of their titles and leads; alignment coverage; how
+    well each sentence finds a partner; shared names and figures; relative length.
+    """
     index = corpus.doc_index()
     al = align_pair(corpus, a, b, settings or AlignSettings())
-    cos = float(corpus.doc_vectors[index[a]] @ corpus.doc_vectors[index[b]])
     sa, ea = corpus.slice(a)
     sb, eb = corpus.slice(b)
-    sim = corpus.vectors[sa:ea] @ corpus.vectors[sb:eb].T
-    best_a = sim.max(axis=1) if sim.size else np.zeros(1)
-    best_b = sim.max(axis=0) if sim.size else np.zeros(1)
+    va, vb = corpus.vectors[sa:ea], corpus.vectors[sb:eb]
+    sim = va @ vb.T
+    best_a, best_b = sim.max(axis=1), sim.max(axis=0)
+    top = np.sort(sim, axis=None)[::-1][:5]
+
+    def lead(v: np.ndarray) -> np.ndarray:
+        m = v[:3].mean(axis=0)
+        return np.asarray(m / max(float(np.linalg.norm(m)), 1e-12))
+
+    da, db = corpus.by_id[a], corpus.by_id[b]
     return {
-        "doc_cosine": cos,
+        "doc_cosine": float(corpus.doc_vectors[index[a]] @ corpus.doc_vectors[index[b]]),
+        "best_match_mean": float((best_a.mean() + best_b.mean()) / 2),
         "coverage_min": min(al.coverage_a, al.coverage_b),
         "coverage_max": max(al.coverage_a, al.coverage_b),
-        "coverage_mean": (al.coverage_a + al.coverage_b) / 2,
-        "aligned": float(len(al.pairs)),
-        "best_match_mean": float((best_a.mean() + best_b.mean()) / 2),
-        "pair_cosine_mean": float(np.mean([p.cosine for p in al.pairs])) if al.pairs else 0.0,
+        "soft_coverage": float(((best_a >= 0.6).mean() + (best_b >= 0.6).mean()) / 2),
+        "top5_mean": float(top.mean()),
+        "title_cosine": float(va[0] @ vb[0]),
+        "lead_cosine": float(lead(va) @ lead(vb)),
+        "name_overlap": _overlap(_names(da.text), _names(db.text)),
+        "number_overlap": _overlap(set(_NUMBER.findall(da.text)), set(_NUMBER.findall(db.text))),
+        "length_ratio": min(len(va), len(vb)) / max(len(va), len(vb)),
+        "same_language": float(da.language == db.language),
     }
 
 
+@functools.lru_cache(maxsize=1)
+def _similarity_model() -> dict[str, Any] | None:
+    from importlib import resources
+
+    try:
+        raw = resources.files("refrains").joinpath("data/similarity.json").read_text(encoding="utf-8")
+    except (FileNotFoundError, OSError):
+        return None
+    model: dict[str, Any] = json.loads(raw)
+    return model
+
+
 def document_similarity(features: dict[str, float]) -> float:
-    """One similarity score for two documents from :func:`pair_features` (higher = more alike)."""
-    return 0.6 * features["doc_cosine"] + 0.4 * features["best_match_mean"]
+    """One similarity score for two documents (higher = more alike), from :func:`pair_features`.
+
+    Uses the ridge combiner fitted by ``bench/train_similarity.py`` on SemEval-2022 T8
+    (shipped as ``refrains/data/similarity.json``); without it, a fixed blend.
+    """
+    model = _similarity_model()
+    if model is None:
+        return 0.6 * features["doc_cosine"] + 0.4 * features["best_match_mean"]
+    x = np.array([(features[n] - m) / s for n, m, s in zip(model["features"], model["mean"], model["std"])])
+    return float(x @ np.array(model["coef"]) + model["intercept"])

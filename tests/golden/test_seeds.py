@@ -15,7 +15,7 @@ CHECK = SHARED / "tools" / "check_seeds.py"
 
 def refrains_cmd() -> str:
     exe = Path(sys.executable).parent / "refrains"
-    return str(exe) if exe.exists() else f"{sys.executable} -m refrains.cli.main"
+    return str(exe) if exe.exists() else f"{sys.executable} -m refrains"
 
 
 @pytest.mark.slow

@@ -86,12 +86,21 @@ def cmd_eval(args: argparse.Namespace) -> int:
 
     from refrains.evaluate import run_benchmark
 
-    result = run_benchmark(args.benchmark, args.data, args.limit)
-    print(render.evaluation(result))
-    line = json.dumps(result.as_json(), ensure_ascii=False)
+    names = ["tatoeba", "semeval2022-t8", "wmt21", "seeds"] if args.benchmark == "all" else [args.benchmark]
+    if args.data and len(names) > 1:
+        raise RefrainsError("--data names one benchmark's folder; give a benchmark name with it")
+    results = []
+    for name in names:
+        result = run_benchmark(name, args.data, args.limit)
+        results.append(result)
+        print(render.evaluation(result), flush=True)
+    if args.markdown:
+        Path(args.markdown).write_text(render.quality_markdown(results, " ".join(sys.argv[1:]) or "eval"),
+                                       encoding="utf-8")
+    lines = [json.dumps(r.as_json(), ensure_ascii=False) for r in results]
     if args.json:
-        Path(args.json).write_text(line + "\n", encoding="utf-8")
-    print(line)
+        Path(args.json).write_text("\n".join(lines) + "\n", encoding="utf-8")
+    print("\n".join(lines))
     return 0
 
 
@@ -125,10 +134,11 @@ def build_parser() -> argparse.ArgumentParser:
 
     e = sub.add_parser("eval", help="measure the engine on a public benchmark with gold labels",
                        epilog="Example: refrains eval tatoeba --data ../shared/benchmarks/tatoeba-laser")
-    e.add_argument("benchmark", choices=["tatoeba", "semeval2022-t8", "wmt21", "seeds"])
+    e.add_argument("benchmark", choices=["tatoeba", "semeval2022-t8", "wmt21", "seeds", "all"])
     e.add_argument("--data", help="folder holding the benchmark file (default ../shared/benchmarks/<name>)")
     e.add_argument("--limit", type=int, help="use only the first N items (pairs, documents, sentences)")
     e.add_argument("--json", help="also write the result JSON line to this file")
+    e.add_argument("--markdown", help="write the figures as a Markdown page (e.g. docs/quality.md)")
     e.set_defaults(func=cmd_eval)
 
     w = sub.add_parser("show", help="show one document: text, links, talking points, removed furniture",

@@ -82,4 +82,12 @@ def find_file(folder: Path, patterns: list[str], what: str) -> Path:
     raise ConfigError(f"{folder}: no {what} file found (looked for {', '.join(patterns)})")
 
 
-__all__ = ["EvalResult", "default_data_dir", "find_file", "run_benchmark"]
+def spread(items: list[Any], limit: int | None) -> list[Any]:
+    """``limit`` items taken evenly across ``items`` (so a slice mixes every language)."""
+    if not limit or limit >= len(items):
+        return items
+    step = len(items) / limit
+    return [items[int(i * step)] for i in range(limit)]
+
+
+__all__ = ["spread", "EvalResult", "default_data_dir", "find_file", "run_benchmark"]

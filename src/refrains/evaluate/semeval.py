@@ -16,7 +16,7 @@ from typing import Any
 import numpy as np
 
 from refrains.errors import InputError
-from refrains.evaluate import EvalResult, find_file
+from refrains.evaluate import EvalResult, find_file, spread
 from refrains.link import document_similarity, pair_features
 from refrains.models import RawDocument
 from refrains.pipeline import Pipeline, document_id
@@ -31,7 +31,7 @@ def load_pairs(folder: Path, limit: int | None) -> list[dict[str, Any]]:
             row = json.loads(line)
             if row.get("text1") and row.get("text2") and row.get("Overall") is not None:
                 rows.append(row)
-    return rows[:limit] if limit else rows
+    return spread(rows, limit)
 
 
 def article(row: dict[str, Any], side: str) -> str:

@@ -18,7 +18,7 @@ from typing import Any
 import numpy as np
 
 from refrains.align import AlignSettings, align
-from refrains.evaluate import EvalResult, find_file
+from refrains.evaluate import EvalResult, find_file, spread
 from refrains.models import COPY_RELATIONS, RawDocument
 from refrains.pipeline import Pipeline, document_id
 
@@ -27,7 +27,7 @@ def load_docs(folder: Path, limit: int | None) -> list[dict[str, Any]]:
     """Source documents with references and MT outputs from the first ``*.jsonl`` in ``folder``."""
     path = find_file(folder, ["*docs*.jsonl", "*.jsonl"], "WMT21 documents (.jsonl)")
     rows = [json.loads(x) for x in path.read_text(encoding="utf-8").splitlines() if x.strip()]
-    return rows[:limit] if limit else rows
+    return spread(rows, limit)
 
 
 def versions(row: dict[str, Any]) -> list[tuple[str, str, str, list[str]]]:
