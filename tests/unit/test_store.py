@@ -87,3 +87,12 @@ def test_a_file_that_is_not_a_database_is_a_clear_error(tmp_path: Path) -> None:
     bad.write_text("this is not sqlite" * 100)
     with pytest.raises(StoreError, match="notes.db"):
         open_store(bad)
+
+
+def test_full_text_search_finds_any_script(tmp_path: Path) -> None:
+    s = open_store(tmp_path / "r.db")
+    s.add_documents([stored("d1", ["中国始终是网络安全的坚定维护者。", "La Chine est aussi victime."])])
+    assert [(d, i) for d, i, _ in s.search_text("网络安全")] == [("d1", 0)]
+    assert [(d, i) for d, i, _ in s.search_text("victime")] == [("d1", 1)]
+    assert s.search_text('"; DROP TABLE sentences; --') == []
+    assert s.count_documents() == 1

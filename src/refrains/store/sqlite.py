@@ -58,6 +58,14 @@ MIGRATIONS: list[tuple[str, str]] = [
         confidence REAL);
     CREATE INDEX facts_doc ON facts(doc_id);
     """),
+    ("full-text index of sentences", """
+    CREATE VIRTUAL TABLE sentences_fts USING fts5(text, doc_id UNINDEXED, idx UNINDEXED, tokenize='trigram');
+    INSERT INTO sentences_fts(text, doc_id, idx) SELECT text, doc_id, idx FROM sentences;
+    CREATE TRIGGER sentences_fts_insert AFTER INSERT ON sentences BEGIN
+        INSERT INTO sentences_fts(text, doc_id, idx) VALUES (new.text, new.doc_id, new.idx); END;
+    CREATE TRIGGER sentences_fts_delete AFTER DELETE ON sentences BEGIN
+        DELETE FROM sentences_fts WHERE doc_id = old.doc_id AND idx = old.idx; END
+    """),
 ]
 
 
@@ -101,9 +109,8 @@ class SQLiteStore:
             for version, (description, sql) in enumerate(MIGRATIONS, start=1):
                 if version in done:
                     continue
-                for stmt in sql.split(";"):
-                    if stmt.strip():
-                        db.execute(stmt)
+                for stmt in _statements(sql):
+                    db.execute(stmt)
                 db.execute("INSERT INTO migrations VALUES (?, ?, ?)", (version, description, time.time()))
 
     def schema_version(self) -> int:
@@ -197,6 +204,26 @@ class SQLiteStore:
                                   "ORDER BY doc_id, idx"):
             out.setdefault(r[0], []).append(Sentence(*r))
         return out
+
+    def document_vectors(self, doc_id: str) -> np.ndarray:
+        """The sentence vectors of one document, in sentence order (float32)."""
+        blobs = [r[0] for r in self._db.execute("SELECT vector FROM sentences WHERE doc_id = ? ORDER BY idx",
+                                                (doc_id,))]
+        if not blobs:
+            return np.zeros((0, 0), dtype=np.float32)
+        return np.frombuffer(b"".join(blobs), dtype=np.float16).reshape(len(blobs), -1).astype(np.float32)
+
+    def search_text(self, query: str, limit: int = 20) -> list[tuple[str, int, str]]:
+        """Sentences containing ``query`` (any script; trigram index), as (doc_id, index, text)."""
+        q = query.strip()
+        if len(q) < 3:  # the trigram index needs three characters; scan for shorter queries
+            rows = self._db.execute("SELECT doc_id, idx, text FROM sentences WHERE instr(lower(text), lower(?)) "
+                                    "ORDER BY doc_id, idx LIMIT ?", (q, limit)).fetchall()
+        else:
+            phrase = '"' + q.replace('"', '""') + '"'
+            rows = self._db.execute("SELECT doc_id, idx, text FROM sentences_fts WHERE sentences_fts MATCH ? "
+                                    "ORDER BY rank LIMIT ?", (phrase, limit)).fetchall()
+        return [(str(d), int(i), str(t)) for d, i, t in rows]
 
     def load_vectors(self) -> tuple[list[tuple[str, int]], np.ndarray]:
         """Every sentence key and its vector (float32), ordered by document then index."""
@@ -315,6 +342,19 @@ class SQLiteStore:
                                "GROUP BY d.id HAVING count(s.idx) != max(d.n_sentences)").fetchall()
         problems += [f"document {r[0]} has missing sentences" for r in bad]
         return problems
+
+
+def _statements(sql: str) -> Iterator[str]:
+    """Split a migration into statements (triggers hold semicolons of their own)."""
+    buf = ""
+    for part in sql.split(";"):
+        buf += part + ";"
+        if sqlite3.complete_statement(buf):
+            if buf.strip(" \n;"):
+                yield buf.strip()
+            buf = ""
+    if buf.strip(" \n;"):
+        yield buf.strip()
 
 
 def text_hash(text: str) -> str:
