@@ -4,7 +4,8 @@
 
 1. Runs the engine (``evaluate.semeval.features_for``) on every pair and caches the
    features in bench/out/semeval_features.json.
-2. Fits a ridge regression of (5 - Overall) on the standardised features; reports
+2. Fits a ridge regression of (5 - Overall) on the standardised features, their squares
+   and pairwise products; reports
    5-fold cross-validated Pearson with folds grouped by article (no pair, and no article,
    is scored by a model that saw it).
 3. Writes the model fitted on all pairs to src/refrains/data/similarity.json.
@@ -24,7 +25,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "src"))
 
 from refrains.evaluate.semeval import article, load_pairs, pearson  # noqa: E402
-from refrains.link import _FEATURES  # noqa: E402
+from refrains.link import _FEATURES, expand  # noqa: E402
 
 CACHE = ROOT / "bench" / "out" / "semeval_features.json"
 MODEL = ROOT / "src" / "refrains" / "data" / "similarity.json"
@@ -36,14 +37,12 @@ def features(rows: list[dict], refresh: bool) -> list[dict]:
     if todo:
         from refrains.evaluate.semeval import features_for
 
-        for i in range(0, len(todo), 200):
-            chunk = todo[i : i + 200]
-            feats, gold, langs = features_for(chunk)
-            for r, f in zip(chunk, feats):
-                cache[r["pair_id"]] = f
-            CACHE.parent.mkdir(parents=True, exist_ok=True)
-            CACHE.write_text(json.dumps(cache))
-            print(f"features: {len(cache)}/{len(rows)}", flush=True)
+        # one pass over all pairs: corpus statistics (IDF) come from the whole set, as in `refrains eval`
+        feats, _, _ = features_for(rows)
+        cache = {r["pair_id"]: f for r, f in zip(rows, feats)}
+        CACHE.parent.mkdir(parents=True, exist_ok=True)
+        CACHE.write_text(json.dumps(cache))
+        print(f"features: {len(cache)}/{len(rows)}", flush=True)
     return [cache[r["pair_id"]] for r in rows]
 
 
@@ -64,7 +63,8 @@ def main() -> None:
     rows = load_pairs(Path(args.data), None)
     feats = features(rows, args.refresh)
     names = list(_FEATURES)
-    x = np.array([[f[n] for n in names] for f in feats])
+    raw = np.array([[f[n] for n in names] for f in feats])
+    x = expand(raw)
     y = np.array([5.0 - float(r["Overall"]) for r in rows])
     mean, std = x.mean(axis=0), x.std(axis=0) + 1e-9
     z = (x - mean) / std
@@ -77,7 +77,7 @@ def main() -> None:
         w, b = fit(z[tr], y[tr], args.alpha)
         pred[~tr] = z[~tr] @ w + b
     langs = [r["lang1"] if r["lang1"] == r["lang2"] else f"{r['lang1']}-{r['lang2']}" for r in rows]
-    print(f"single features (Pearson): " + ", ".join(f"{n} {pearson(list(x[:, i]), list(y)):.3f}"
+    print(f"single features (Pearson): " + ", ".join(f"{n} {pearson(list(raw[:, i]), list(y)):.3f}"
                                                    for i, n in enumerate(names)))
     print(f"cross-validated Pearson (5 folds grouped by article): {pearson(list(pred), list(y)):.4f}")
     for lang in sorted(set(langs)):

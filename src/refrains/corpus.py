@@ -39,6 +39,7 @@ class Corpus:
     pointable: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=bool))
     doc_vectors: np.ndarray = field(default_factory=lambda: np.zeros((0, 0), dtype=np.float32))
     by_id: dict[str, Document] = field(default_factory=dict)
+    _tfidf: dict[str, dict[str, float]] = field(default_factory=dict, repr=False)
 
     @classmethod
     def build(cls, documents: list[Document], sentences: dict[str, list[Sentence]],
@@ -64,6 +65,23 @@ class Corpus:
         return cls(docs, sentences, np.ascontiguousarray(mat, dtype=np.float32), offsets,
                    weights >= MIN_COUNTABLE_WEIGHT, weights >= MIN_POINT_WEIGHT, doc_vecs,
                    {d.id: d for d in docs})
+
+    def tfidf(self, doc_id: str) -> dict[str, float]:
+        """Unit TF-IDF vector of a document's words (IDF over this corpus, computed once)."""
+        if not self._tfidf:
+            import math
+            from collections import Counter
+
+            counts = {d.id: Counter(w.lower() for w in _WORD.findall(d.text)) for d in self.documents}
+            df: Counter[str] = Counter()
+            for c in counts.values():
+                df.update(c.keys())
+            n = len(counts)
+            for d, c in counts.items():
+                v = {w: (1 + math.log(k)) * (math.log((n + 1) / (df[w] + 1)) + 1) for w, k in c.items()}
+                norm = math.sqrt(sum(x * x for x in v.values())) or 1.0
+                self._tfidf[d] = {w: x / norm for w, x in v.items()}
+        return self._tfidf.get(doc_id, {})
 
     def slice(self, doc_id: str) -> tuple[int, int]:
         """Rows of ``vectors`` that belong to ``doc_id``."""

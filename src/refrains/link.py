@@ -205,7 +205,8 @@ def link_documents(corpus: Corpus, settings: LinkSettings, extra: Iterable[tuple
 _NAME = re.compile(r"\b[A-ZÀ-ÖØ-ÞА-ЯЁ][\w'-]{2,}", re.UNICODE)
 _NUMBER = re.compile(r"\d[\d.,]*\d|\d")
 _FEATURES = ("doc_cosine", "best_match_mean", "coverage_min", "coverage_max", "soft_coverage", "top5_mean",
-             "title_cosine", "lead_cosine", "name_overlap", "number_overlap", "length_ratio", "same_language")
+             "title_cosine", "lead_cosine", "name_overlap", "number_overlap", "length_ratio", "same_language",
+             "tfidf_cosine")
 
 
 def _overlap(a: set[str], b: set[str]) -> float:
@@ -251,7 +252,21 @@ def pair_features(corpus: Corpus, a: str, b: str, settings: AlignSettings | None
         "number_overlap": _overlap(set(_NUMBER.findall(da.text)), set(_NUMBER.findall(db.text))),
         "length_ratio": min(len(va), len(vb)) / max(len(va), len(vb)),
         "same_language": float(da.language == db.language),
+        "tfidf_cosine": _sparse_dot(corpus.tfidf(a), corpus.tfidf(b)),
     }
+
+
+def _sparse_dot(a: dict[str, float], b: dict[str, float]) -> float:
+    if len(a) > len(b):
+        a, b = b, a
+    return float(sum(x * b.get(w, 0.0) for w, x in a.items()))
+
+
+def expand(x: np.ndarray) -> np.ndarray:
+    """Features with their squares and pairwise products (the combiner is quadratic)."""
+    n = x.shape[-1]
+    inter = [x[..., i] * x[..., j] for i in range(n) for j in range(i + 1, n)]
+    return np.concatenate([x, x**2, np.stack(inter, axis=-1)], axis=-1)
 
 
 @functools.lru_cache(maxsize=1)
@@ -275,5 +290,6 @@ def document_similarity(features: dict[str, float]) -> float:
     model = _similarity_model()
     if model is None:
         return 0.6 * features["doc_cosine"] + 0.4 * features["best_match_mean"]
-    x = np.array([(features[n] - m) / s for n, m, s in zip(model["features"], model["mean"], model["std"])])
+    raw = np.array([features[n] for n in model["features"]], dtype=np.float64)
+    x = (expand(raw) - np.array(model["mean"])) / np.array(model["std"])
     return float(x @ np.array(model["coef"]) + model["intercept"])

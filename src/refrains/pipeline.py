@@ -215,8 +215,11 @@ class Pipeline:
                 result.errors.append(exc)
                 continue
             doc_id = prepared.document.id
-            if doc_id in pending or self.store.has_document(doc_id):
-                self.store.add_path(doc_id, prepared.document.path) if doc_id not in pending else None
+            if doc_id in pending:  # the same text twice in this run
+                result.existing.append(doc_id)
+                continue
+            if self.store.has_document(doc_id):
+                self.store.add_path(doc_id, prepared.document.path)
                 result.existing.append(doc_id)
                 continue
             pending.add(doc_id)
