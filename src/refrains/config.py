@@ -26,7 +26,7 @@ from refrains.embed import DEFAULT_EMBEDDER
 from refrains.errors import ConfigError
 from refrains.link import LinkSettings
 
-DEFAULT_MAX_BYTES = 50 * 1024 * 1024
+from refrains.ingest import DEFAULT_MAX_BYTES  # noqa: E402  (one definition, in the reader)
 
 
 @dataclass(frozen=True)
