@@ -49,6 +49,7 @@ class LinkSettings:
     story_cosine_dated: float = 0.75
     story_cosine_undated: float = 0.88
     story_days: int = 3
+    same_language_lexical: float = 0.5
     align: AlignSettings = field(default_factory=AlignSettings)
 
 
@@ -75,7 +76,7 @@ def _faiss_knn(base: np.ndarray, queries: np.ndarray, k: int) -> tuple[np.ndarra
 
 
 def candidate_pairs(corpus: Corpus, settings: LinkSettings, extra: Iterable[tuple[str, str]] = (),
-                    stats: LinkStats | None = None) -> list[tuple[str, str]]:
+                    stats: LinkStats | None = None, only: set[str] | None = None) -> list[tuple[str, str]]:
     """Document pairs worth aligning, from nearest-neighbour and MinHash indexes.
 
     Args:
@@ -83,20 +84,25 @@ def candidate_pairs(corpus: Corpus, settings: LinkSettings, extra: Iterable[tupl
         settings: neighbour counts and cosine floors.
         extra: pairs found elsewhere (MinHash bands shared in the store).
         stats: filled with the number of index queries and candidates.
+        only: when given, just the pairs that involve one of these documents (the new
+            ones of an incremental run); their sentences query the whole index.
     """
     docs = corpus.documents
     pairs: set[tuple[str, str]] = set()
     if len(docs) < 2 or corpus.vectors.shape[0] == 0:
         return []
     owner = np.empty(corpus.vectors.shape[0], dtype=np.int32)
+    fresh = np.zeros(len(docs), dtype=bool)
     for i, d in enumerate(docs):
         a, b = corpus.slice(d.id)
         owner[a:b] = i
+        fresh[i] = only is None or d.id in only
     rows = np.flatnonzero(corpus.countable)
-    if rows.size:
-        sims, ids = _faiss_knn(corpus.vectors[rows], corpus.vectors[rows], settings.sentence_k + 1)
+    queries = rows[fresh[owner[rows]]] if only is not None else rows
+    if rows.size and queries.size:
+        sims, ids = _faiss_knn(corpus.vectors[rows], corpus.vectors[queries], settings.sentence_k + 1)
         for qi, (srow, irow) in enumerate(zip(sims, ids)):
-            da = owner[rows[qi]]
+            da = owner[queries[qi]]
             for s, j in zip(srow, irow):
                 if j < 0 or s < settings.candidate_cosine:
                     continue
@@ -104,18 +110,21 @@ def candidate_pairs(corpus: Corpus, settings: LinkSettings, extra: Iterable[tupl
                 if db != da:
                     a, b = docs[da].id, docs[db].id
                     pairs.add((a, b) if a < b else (b, a))
-    dsims, dids = _faiss_knn(corpus.doc_vectors, corpus.doc_vectors, settings.document_k + 1)
-    for i, (srow, irow) in enumerate(zip(dsims, dids)):
-        for s, j in zip(srow, irow):
-            if j >= 0 and j != i and s >= settings.candidate_doc_cosine:
-                a, b = docs[i].id, docs[j].id
-                pairs.add((a, b) if a < b else (b, a))
+    dq = np.flatnonzero(fresh)
+    if dq.size:
+        dsims, dids = _faiss_knn(corpus.doc_vectors, corpus.doc_vectors[dq], settings.document_k + 1)
+        for qi, (srow, irow) in enumerate(zip(dsims, dids)):
+            i = int(dq[qi])
+            for s, j in zip(srow, irow):
+                if j >= 0 and j != i and s >= settings.candidate_doc_cosine:
+                    a, b = docs[i].id, docs[j].id
+                    pairs.add((a, b) if a < b else (b, a))
     for a, b in extra:
-        if a in corpus.by_id and b in corpus.by_id and a != b:
+        if a in corpus.by_id and b in corpus.by_id and a != b and (only is None or a in only or b in only):
             pairs.add((a, b) if a < b else (b, a))
     if stats is not None:
         stats.documents = len(docs)
-        stats.sentence_queries += int(rows.size) + len(docs)
+        stats.sentence_queries += int(queries.size) + int(dq.size)
         stats.candidate_pairs += len(pairs)
     return sorted(pairs)
 
@@ -146,6 +155,7 @@ def classify(corpus: Corpus, al: Alignment, doc_cosine: float, settings: LinkSet
     day_a, day_b = _day(da.date), _day(db.date)
     gap = abs((day_a - day_b).days) if day_a and day_b else None
     evidence = {
+        "documents": [al.doc_a, al.doc_b],  # pairs index sentences of these two, in this order
         "pairs": [p.as_dict() for p in al.pairs],
         "coverage": {al.doc_a: al.coverage_a, al.doc_b: al.coverage_b},
         "monotonic": al.monotonic,
@@ -153,7 +163,10 @@ def classify(corpus: Corpus, al: Alignment, doc_cosine: float, settings: LinkSet
         "dates": {al.doc_a: da.date, al.doc_b: db.date},
         "languages": {al.doc_a: da.language, al.doc_b: db.language},
     }
-    same_lang = da.language == db.language
+    # two texts sharing most of their words are in one language, whatever language ID said
+    lexical = _sparse_dot(corpus.tfidf(al.doc_a), corpus.tfidf(al.doc_b)) if da.language != db.language else 1.0
+    same_lang = da.language == db.language or lexical >= settings.same_language_lexical
+    evidence["lexical_cosine"] = round(lexical, 4)
     source, target = sorted((al.doc_a, al.doc_b))
     relation: str | None = None
     score = (al.coverage_a + al.coverage_b) / 2
@@ -180,8 +193,8 @@ def classify(corpus: Corpus, al: Alignment, doc_cosine: float, settings: LinkSet
 
 
 def link_documents(corpus: Corpus, settings: LinkSettings, extra: Iterable[tuple[str, str]] = (),
-                   stats: LinkStats | None = None) -> tuple[list[Link], list[Alignment]]:
-    """Find, align and type the relations of every candidate pair.
+                   stats: LinkStats | None = None, only: set[str] | None = None) -> tuple[list[Link], list[Alignment]]:
+    """Find, align and type the relations of every candidate pair (or of those involving ``only``).
 
     Returns:
         The links (sorted) and the alignments they rest on (for talking points).
@@ -189,7 +202,7 @@ def link_documents(corpus: Corpus, settings: LinkSettings, extra: Iterable[tuple
     index = corpus.doc_index()
     links: list[Link] = []
     alignments: list[Alignment] = []
-    for a, b in candidate_pairs(corpus, settings, extra, stats):
+    for a, b in candidate_pairs(corpus, settings, extra, stats, only):
         al = align_pair(corpus, a, b, settings.align)
         if stats is not None:
             stats.aligned_pairs += 1
@@ -200,6 +213,17 @@ def link_documents(corpus: Corpus, settings: LinkSettings, extra: Iterable[tuple
             alignments.append(al)
     links.sort(key=lambda ln: (ln.source, ln.target))
     return links, alignments
+
+
+def alignment_of(link: Link) -> Alignment:
+    """The alignment a stored link rests on, rebuilt from its evidence (no re-embedding)."""
+    from refrains.models import AlignedPair
+
+    a, b = sorted((link.source, link.target))
+    ev = link.evidence
+    cov = ev.get("coverage", {})
+    pairs = tuple(AlignedPair(**p) for p in ev.get("pairs", []))
+    return Alignment(a, b, pairs, float(cov.get(a, 0.0)), float(cov.get(b, 0.0)), float(ev.get("monotonic", 0.0)))
 
 
 _NAME = re.compile(r"\b[A-ZÀ-ÖØ-ÞА-ЯЁ][\w'-]{2,}", re.UNICODE)

@@ -25,7 +25,7 @@ from refrains.embed import Embedder, get_embedder
 from refrains.errors import ConfigError, EmptyDocumentError, InputError
 from refrains.fingerprint import minhash
 from refrains.lang import document_language, sentence_language
-from refrains.link import LinkStats, link_documents
+from refrains.link import LinkStats, alignment_of, link_documents
 from refrains.models import Alignment, Document, Link, RawDocument, Sentence, Story, TalkingPoint
 from refrains.points import mine_points
 from refrains.segment import split_sentences
@@ -165,12 +165,9 @@ class Pipeline:
         return np.stack([cached[h] for h in hashes]).astype(np.float32)
 
     def _check_embedder(self) -> None:
-        get_meta = getattr(self.store, "get_meta", None)
-        if get_meta is None:
-            return
-        stored = get_meta("embedder")
+        stored = self.store.get_meta("embedder")
         if stored is None:
-            self.store.set_meta("embedder", self.embedder.name)  # type: ignore[attr-defined]
+            self.store.set_meta("embedder", self.embedder.name)
         elif stored != self.settings.embedder:
             raise ConfigError(f"this store was built with the {stored!r} embedder; analyse with "
                               f"--embedder {stored} or use another --db")
@@ -234,17 +231,27 @@ class Pipeline:
     def corpus(self) -> Corpus:
         """Everything in the store, as vectors and records."""
         docs = self.store.documents()
-        sentences = self.store.all_sentences()  # type: ignore[attr-defined]
+        sentences = self.store.all_sentences()
         keys, vectors = self.store.load_vectors()
         return Corpus.build(docs, sentences, keys, vectors)
 
-    def link(self, corpus: Corpus) -> tuple[list[Link], list[Alignment]]:
-        """Typed links between documents (and the alignments behind them)."""
-        pairs = self.store.lsh_candidates()
-        return link_documents(corpus, self.settings.link, pairs, self.link_stats)
+    def link(self, corpus: Corpus, only: set[str] | None = None) -> tuple[list[Link], list[Alignment]]:
+        """Typed links between documents (and the alignments behind them).
 
-    def facts(self, corpus: Corpus) -> dict[str, list[dict[str, Any]]]:
-        """Numbers, dates and places of every sentence, by document."""
+        With ``only``, just the links that involve those documents: stored links between
+        other documents are kept as they are, with the alignments in their evidence.
+        """
+        pairs = self.store.lsh_candidates()
+        links, alignments = link_documents(corpus, self.settings.link, pairs, self.link_stats, only)
+        if only is not None:
+            old = [ln for ln in self.store.links() if ln.source not in only and ln.target not in only
+                   and ln.source in corpus.by_id and ln.target in corpus.by_id]
+            links = sorted(old + links, key=lambda ln: (ln.source, ln.target))
+            alignments = [alignment_of(ln) for ln in old] + alignments
+        return links, alignments
+
+    def facts(self, corpus: Corpus, only: set[str] | None = None) -> dict[str, list[dict[str, Any]]]:
+        """Numbers, dates and places of every sentence, by document (of ``only``, when given)."""
         if not self.settings.facts:
             return {}
         try:
@@ -253,6 +260,8 @@ class Pipeline:
             return {}
         out: dict[str, list[dict[str, Any]]] = {}
         for d in corpus.documents:
+            if only is not None and d.id not in only:
+                continue
             items = []
             for s in corpus.sentences[d.id]:
                 for f in extract_facts(s.text, s.language, d.date[:10] if d.date else None):
@@ -262,24 +271,44 @@ class Pipeline:
             out[d.id] = items
         return out
 
-    def analyze(self) -> Report:
-        """Link, cluster and mine the whole store, save the results, and report them."""
+    def analyze(self, new: Iterable[str] | None = None) -> Report:
+        """Link, cluster and mine the store, save the results, and report them.
+
+        Args:
+            new: the documents added since the last analysis. Only pairs involving them
+                are searched and aligned; stories and talking points are then updated
+                from all links (a cheap pass over stored evidence). None re-analyses all.
+        """
         corpus = self.corpus()
+        only = set(new) if new is not None else None
         self.progress("link", 0, len(corpus.documents))
-        links, alignments = self.link(corpus)
+        links, alignments = self.link(corpus, only)
         stories = cluster_stories(corpus.documents, links)
         points = mine_points(corpus, alignments, links)
-        facts = self.facts(corpus)
-        self.store.save_analysis(links, stories, points, facts)
-        return Report(corpus.documents, links, stories, points, facts,
+        self.store.save_analysis(links, stories, points, self.facts(corpus, only))
+        self.store.set_meta("analyzed", "1")
+        return Report(corpus.documents, links, stories, points, self.store.facts(),
                       stats={"documents": len(corpus.documents), "sentences": int(corpus.vectors.shape[0]),
                              "candidate_pairs": self.link_stats.candidate_pairs,
-                             "embedder": self.embedder.name})
+                             "incremental": only is not None, "embedder": self.embedder.name})
 
-    def run(self, paths: Iterable[str | Path]) -> Report:
-        """Ingest ``paths`` and analyse the whole store."""
+    def run(self, paths: Iterable[str | Path], full: bool = False) -> Report:
+        """Ingest ``paths`` and bring the analysis of the store up to date.
+
+        A store analysed before is updated incrementally from the new documents; ``full``
+        (or a store never analysed) re-analyses everything.
+        """
+        analysed = self.store.get_meta("analyzed") == "1"
         ingested = self.ingest(paths)
-        report = self.analyze()
+        report = self.analyze(None if full or not analysed else ingested.added)
+        covered = getattr(self.embedder, "languages", None)
+        if covered:
+            outside: dict[str, int] = {}
+            for d in report.documents:
+                if d.language not in covered:
+                    outside[d.language] = outside.get(d.language, 0) + 1
+            if outside:
+                report.stats["uncovered_languages"] = outside
         report.errors = [{"path": e.path, "reason": e.reason} for e in ingested.errors]
         report.stats.update(added=len(ingested.added), already_stored=len(ingested.existing),
                             errors=len(ingested.errors))

@@ -42,7 +42,7 @@ def cmd_analyze(args: argparse.Namespace) -> int:
     try:
         pipe = Pipeline(settings, store, progress=None if args.quiet else _progress)
         try:
-            report = pipe.run(args.paths)
+            report = pipe.run(args.paths, full=args.full)
         except KeyboardInterrupt:
             print(f"\ninterrupted: {store.count_documents()} documents are safely stored in {args.db}; "
                   "run the same command again to resume", file=sys.stderr)
@@ -56,6 +56,12 @@ def cmd_analyze(args: argparse.Namespace) -> int:
         print(render.summary(report))
         for err in report.errors:
             print(f"skipped {err['path']}: {err['reason']}", file=sys.stderr)
+    outside = report.stats.get("uncovered_languages")
+    if outside:
+        langs = ", ".join(f"{k} ({v})" for k, v in sorted(outside.items()))
+        print(f"warning: documents in {langs} are in languages the {settings.embedder} encoder was not "
+              "trained on; their links may be missed. Analyse them into a new --db with --embedder usem3+e5 "
+              "(or e5) for these languages.", file=sys.stderr)
     return 0
 
 
@@ -123,6 +129,8 @@ def build_parser() -> argparse.ArgumentParser:
     a.add_argument("--config", help="settings file (TOML); default ./refrains.toml if present")
     a.add_argument("--embedder", help="sentence embedder: usem3 (default) or e5")
     a.add_argument("--max-bytes", type=int, help="refuse input files larger than this (default 50 MiB)")
+    a.add_argument("--full", action="store_true",
+                   help="re-analyse the whole store (default: update from the new documents only)")
     a.add_argument("-q", "--quiet", action="store_true", help="print nothing but errors")
     a.set_defaults(func=cmd_analyze)
 

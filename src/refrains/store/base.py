@@ -52,6 +52,26 @@ class Store(Protocol):
         """The sentences of one document, in order."""
         ...
 
+    def all_sentences(self) -> dict[str, list[Sentence]]:
+        """Every sentence, by document."""
+        ...
+
+    def document_vectors(self, doc_id: str) -> np.ndarray:
+        """The sentence vectors of one document, in order."""
+        ...
+
+    def search_text(self, query: str, limit: int = 20) -> list[tuple[str, int, str]]:
+        """Sentences containing ``query``, as (doc_id, index, text)."""
+        ...
+
+    def get_meta(self, key: str) -> str | None:
+        """A value of the store's key-value metadata."""
+        ...
+
+    def set_meta(self, key: str, value: str) -> None:
+        """Set one metadata value."""
+        ...
+
     def load_vectors(self) -> tuple[list[tuple[str, int]], np.ndarray]:
         """Every sentence key ``(doc_id, index)`` and its vector, in a stable order."""
         ...

@@ -267,7 +267,7 @@ class SQLiteStore:
     # -- analysis ---------------------------------------------------------------------------
     def save_analysis(self, links: Sequence[Link], stories: Sequence[Story], points: Sequence[TalkingPoint],
                       facts: dict[str, list[dict[str, Any]]] | None = None) -> None:
-        """Replace links, stories, talking points (and facts, when given) in one transaction."""
+        """Replace links, stories and talking points, and the facts of the documents in ``facts``; one transaction."""
         with self._tx() as db:
             for table in ("links", "story_documents", "stories", "point_occurrences", "points"):
                 db.execute(f"DELETE FROM {table}")
@@ -284,8 +284,8 @@ class SQLiteStore:
                             json.dumps(list(p.spread), ensure_ascii=False)))
                 db.executemany("INSERT OR IGNORE INTO point_occurrences VALUES (?,?,?)",
                                [(p.id, o.document, o.sentence) for o in p.occurrences])
-            if facts is not None:
-                db.execute("DELETE FROM facts")
+            if facts is not None:  # facts are replaced for the documents given, kept for the others
+                db.executemany("DELETE FROM facts WHERE doc_id = ?", [(d,) for d in facts])
                 db.executemany("INSERT INTO facts VALUES (?,?,?,?,?,?,?)",
                                [(doc, f["sentence"], f["kind"], f["text"], json.dumps(f["value"]), f.get("unit"),
                                  f.get("confidence")) for doc, fs in facts.items() for f in fs])
