@@ -6,7 +6,9 @@ says "this pair stands out from the alternatives", which is comparable across la
 pairs and encoders where raw cosines are not (e5 gives 0.85 to everything, USE spreads).
 
 A pair is aligned when it is a mutual best match, its cosine reaches ``min_cosine`` and
-its margin reaches ``min_margin`` (or its cosine alone reaches ``sure_cosine``). When the
+its margin reaches ``min_margin`` (or its cosine reaches ``sure_cosine`` with at least
+``sure_margin``: a model on a language it was not trained on gives high cosines to
+everything, and only the margin tells them apart). When the
 anchors found so far run in order (a translation), the gaps between consecutive anchors
 that hold as many sentences on both sides are filled one-to-one, in order, where the
 cosine reaches ``gap_cosine`` (as in Bleualign/Vecalign-style gap filling).
@@ -28,11 +30,15 @@ class AlignSettings:
 
     k: int = 4
     margin: str = "ratio"  # "ratio" (x / mean) or "distance" (x - mean)
-    min_cosine: float = 0.55
-    min_margin: float = 1.12
+    min_cosine: float = 0.4
+    min_margin: float = 1.2
     sure_cosine: float = 0.8
+    sure_margin: float = 1.05  # even a high cosine must stand out (uniformly high = unknown language)
     gap_cosine: float = 0.3
+    gap_min_margin: float = 1.0
     gap_min_order: float = 0.9
+    gap_min_anchors: int = 3
+    gap_min_coverage: float = 0.3
 
 
 def knn_mean(sim: np.ndarray, k: int, axis: int) -> np.ndarray:
@@ -109,12 +115,14 @@ def align(
         if best_a[j] != i:
             continue
         c, m = float(sim[i, j]), float(mar[i, j])
-        if c >= st.sure_cosine or (c >= st.min_cosine and m >= st.min_margin):
+        if (c >= st.sure_cosine and m >= st.sure_margin) or (c >= st.min_cosine and m >= st.min_margin):
             pairs.append(AlignedPair(i, j, round(c, 4), round(m, 4),
                                      texts_a[i] if texts_a is not None else "",
                                      texts_b[j] if texts_b is not None else ""))
-    if len(pairs) >= 2 and monotonicity(pairs) >= st.gap_min_order:
-        pairs = _fill_gaps(pairs, sim, mar, st.gap_cosine, texts_a, texts_b)
+    # gap filling only between the anchors of what already looks like a translation
+    if (len(pairs) >= st.gap_min_anchors and min(len(pairs) / na, len(pairs) / nb) >= st.gap_min_coverage
+            and monotonicity(pairs) >= st.gap_min_order):
+        pairs = _fill_gaps(pairs, sim, mar, st.gap_cosine, st.gap_min_margin, texts_a, texts_b)
     ca = np.ones(na, dtype=bool) if countable_a is None else countable_a
     cb = np.ones(nb, dtype=bool) if countable_b is None else countable_b
     cov_a = sum(bool(ca[p.a]) for p in pairs) / max(1, int(ca.sum()))
@@ -122,7 +130,7 @@ def align(
     return Alignment(doc_a, doc_b, tuple(pairs), round(cov_a, 4), round(cov_b, 4), monotonicity(pairs))
 
 
-def _fill_gaps(pairs: list[AlignedPair], sim: np.ndarray, mar: np.ndarray, floor: float,
+def _fill_gaps(pairs: list[AlignedPair], sim: np.ndarray, mar: np.ndarray, floor: float, min_margin: float,
                texts_a: Sequence[str] | None, texts_b: Sequence[str] | None) -> list[AlignedPair]:
     """Pair up equal-sized gaps between in-order anchors (and at both ends), one to one."""
     na, nb = sim.shape
@@ -135,7 +143,7 @@ def _fill_gaps(pairs: list[AlignedPair], sim: np.ndarray, mar: np.ndarray, floor
             continue
         for t in range(1, gap + 1):
             i, j = a1 + t, b1 + t
-            if sim[i, j] >= floor:
+            if sim[i, j] >= floor and mar[i, j] >= min_margin:
                 extra.append(AlignedPair(i, j, round(float(sim[i, j]), 4), round(float(mar[i, j]), 4),
                                          texts_a[i] if texts_a is not None else "",
                                          texts_b[j] if texts_b is not None else ""))

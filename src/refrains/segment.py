@@ -18,7 +18,9 @@ boundary so that every unit stays embeddable."""
 
 _CJK = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\uac00-\ud7af]")
 # terminal punctuation (full- and half-width), then any closing quotes/brackets
-_CJK_END = re.compile(r"[。！？!?…]+[”’」』\"'）)》〉]*|\.(?=\s|$)")
+_CJK_END = re.compile(r"[。！？!?…]+[”’」』\"'）)》〉]*|\.(?=\s|$)"
+                      # a space between two CJK characters: a headline or sentence ends there
+                      r"|(?<=[\u3040-\u30ff\u3400-\u9fff」』）)])[ \t\u3000]+(?=[\u3040-\u30ff\u3400-\u9fff「『（(])")
 # a sentence glued to the next one at a quote: '… fail."The Embassy' (the quote closes the
 # first sentence) or '… embassy."The government …' (it opens the second): decided by parity
 _GLUED_QUOTE = re.compile(r"[.!?](?P<q>[\"”»“«])(?=[A-Z\u0400-\u042f])")

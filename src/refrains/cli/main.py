@@ -179,6 +179,10 @@ def build_parser() -> argparse.ArgumentParser:
     w.add_argument("doc", help="document id, id prefix or path")
     w.add_argument("--db", default=DEFAULT_DB)
     w.set_defaults(func=cmd_show)
+
+    from refrains.cli.serve import add_serve_parser
+
+    add_serve_parser(sub, DEFAULT_DB)
     return p
 
 

@@ -47,11 +47,13 @@ def run(folder: Path, limit: int | None) -> EvalResult:
     lang_of: dict[str, str] = {}
     raws = []
     for row in rows:
+        # a group is one source text (the same English article can be the source of two language pairs)
+        group = document_id(row["src_text"])
         for name, lang, text, _ in versions(row):
             did = document_id(text)
             if did in group_of:
                 continue
-            group_of[did] = name.split("#")[0]
+            group_of[did] = group
             lang_of[did] = lang
             raws.append(RawDocument(path=name, text=text))
     pipe = Pipeline()

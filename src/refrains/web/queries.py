@@ -1,0 +1,662 @@
+"""Data shaping for the web edge: plain dicts built from the store's public methods.
+
+Views and API routes stay thin: they validate, call one function here, and render or
+serialise. Everything here is pure Python over a :class:`refrains.store.Store` (no HTTP,
+no templates), so it is unit-tested without a server.
+
+Layouts for the SVG plots (story timeline, talking-point timeline, spread graph) are
+computed here too, as numbers; templates only draw them.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+from urllib.parse import urlsplit
+
+import numpy as np
+
+from refrains.align import AlignSettings, align
+from refrains.corpus import MIN_COUNTABLE_WEIGHT, weight
+from refrains.models import COPY_RELATIONS, Alignment, Document, Link, Story, TalkingPoint
+from refrains.store import Store
+
+MAX_LIMIT = 500
+"""The largest page a listing endpoint returns."""
+
+
+# -- small helpers ----------------------------------------------------------------------------
+def parse_date(value: str | None) -> datetime | None:
+    """An ISO date or date-time as a naive datetime, or None when absent or unreadable.
+
+    Examples:
+        >>> parse_date("2020-07-25T22:33")
+        datetime.datetime(2020, 7, 25, 22, 33)
+        >>> parse_date("sometime") is None
+        True
+    """
+    if not value:
+        return None
+    try:
+        d = datetime.fromisoformat(value.strip().replace("Z", "+00:00"))
+    except ValueError:
+        try:
+            d = datetime.fromisoformat(value.strip()[:10])
+        except ValueError:
+            return None
+    return d.replace(tzinfo=None)
+
+
+def outlet(doc: Document) -> str:
+    """Who published a document: its source, else its URL's host, else "unknown outlet"."""
+    if doc.source:
+        return doc.source
+    if doc.url:
+        host = urlsplit(doc.url).hostname
+        if host:
+            return host.removeprefix("www.")
+    return "unknown outlet"
+
+
+def display_title(doc: Document, n: int = 100) -> str:
+    """The title, or the start of the text when the document has none."""
+    text = " ".join((doc.title or doc.text).split())
+    return text if len(text) <= n else text[: n - 1] + "…"
+
+
+def file_name(doc: Document) -> str:
+    """The last part of the document's path (what people recognise)."""
+    return doc.path.rstrip("/").rsplit("/", 1)[-1]
+
+
+def doc_summary(doc: Document) -> dict[str, Any]:
+    """The fields a listing shows for one document."""
+    return {"id": doc.id, "title": display_title(doc), "language": doc.language, "date": doc.date,
+            "source": doc.source, "outlet": outlet(doc), "url": doc.url, "href": web_url(doc.url), "path": doc.path,
+            "name": file_name(doc)}
+
+
+def web_url(url: str | None) -> str | None:
+    """``url`` when it is safe to link to (http or https), else None (no ``javascript:`` links).
+
+    Examples:
+        >>> web_url("javascript:alert(1)") is None
+        True
+    """
+    if url and urlsplit(url.strip()).scheme.lower() in ("http", "https"):
+        return url.strip()
+    return None
+
+
+def resolve(store: Store, ref: str) -> Document | None:
+    """A document by id, unique id prefix or path; None when unknown or ambiguous."""
+    ref = ref.strip()
+    if not ref:
+        return None
+    return store.document(ref)
+
+
+@dataclass(frozen=True)
+class Page:
+    """One page of a listing."""
+
+    items: list[dict[str, Any]]
+    total: int
+    offset: int
+    limit: int
+
+    def as_dict(self) -> dict[str, Any]:
+        """JSON form, with the offset of the next page (None on the last)."""
+        nxt = self.offset + self.limit
+        return {"total": self.total, "offset": self.offset, "limit": self.limit,
+                "next_offset": nxt if nxt < self.total else None, "items": self.items}
+
+
+def paginate(items: Sequence[dict[str, Any]], offset: int, limit: int) -> Page:
+    """Slice ``items`` into a :class:`Page` (bounds checked by the caller)."""
+    return Page(list(items[offset : offset + limit]), len(items), offset, limit)
+
+
+def story_of(store: Store) -> dict[str, str]:
+    """The story id of every document that belongs to one."""
+    return {d: s.id for s in store.stories() for d in s.documents}
+
+
+# -- documents --------------------------------------------------------------------------------
+def list_documents(store: Store, *, language: str | None = None, source: str | None = None,
+                   story: str | None = None, since: str | None = None, until: str | None = None,
+                   offset: int = 0, limit: int = 50) -> Page:
+    """Documents in date order, filtered by language, outlet, story and date range.
+
+    ``since``/``until`` compare ISO date prefixes (``2020``, ``2020-07``, ``2020-07-25``),
+    both inclusive; undated documents are left out when either is given.
+    """
+    docs = store.documents()
+    stories = story_of(store)
+    out = []
+    for d in docs:
+        if language and d.language != language:
+            continue
+        if source and source not in (d.source, outlet(d)):
+            continue
+        if story and stories.get(d.id) != story:
+            continue
+        if since or until:
+            if not d.date:
+                continue
+            if since and d.date[: len(since)] < since:
+                continue
+            if until and d.date[: len(until)] > until:
+                continue
+        item = doc_summary(d)
+        item["story"] = stories.get(d.id)
+        out.append(item)
+    return paginate(out, offset, limit)
+
+
+def facets(store: Store) -> dict[str, list[str]]:
+    """The values the document filters can take (languages, outlets)."""
+    docs = store.documents()
+    return {"languages": sorted({d.language for d in docs}), "outlets": sorted({outlet(d) for d in docs})}
+
+
+def link_view(link: Link, doc_id: str, docs: dict[str, Document]) -> dict[str, Any]:
+    """One link as seen from ``doc_id``: the other document, the relation and its direction."""
+    other = link.target if link.source == doc_id else link.source
+    if link.relation == "derivative":
+        direction = "derived from" if link.target == doc_id else "source of"
+    else:
+        direction = "both ways"
+    ev = link.evidence
+    od = docs.get(other)
+    return {"other": doc_summary(od) if od else {"id": other, "title": other}, "relation": link.relation,
+            "direction": direction, "score": link.score, "is_copy": link.relation in COPY_RELATIONS,
+            "pairs": len(ev.get("pairs", [])), "coverage": ev.get("coverage", {}),
+            "source": link.source, "target": link.target}
+
+
+def segments(doc: Document, sentences: Sequence[Any], marks: dict[int, list[dict[str, str]]]) -> list[dict[str, Any]]:
+    """The cleaned text cut into sentence and between-sentence pieces, with the points each voices.
+
+    Concatenating the ``text`` of the pieces gives back ``doc.text`` exactly.
+    """
+    out: list[dict[str, Any]] = []
+    pos = 0
+    for s in sorted(sentences, key=lambda s: s.start):
+        if s.start < pos:  # overlapping spans never happen; guard anyway so no text repeats
+            continue
+        if s.start > pos:
+            out.append({"text": doc.text[pos : s.start], "sentence": None, "points": []})
+        out.append({"text": doc.text[s.start : s.end], "sentence": s.index, "points": marks.get(s.index, [])})
+        pos = s.end
+    if pos < len(doc.text):
+        out.append({"text": doc.text[pos:], "sentence": None, "points": []})
+    return out
+
+
+def document_detail(store: Store, ref: str) -> dict[str, Any] | None:
+    """Everything the document page shows: text, highlighted talking points, copies, removed furniture."""
+    doc = resolve(store, ref)
+    if doc is None:
+        return None
+    docs = {d.id: d for d in store.documents()}
+    sentences = store.sentences(doc.id)
+    points = []
+    marks: dict[int, list[dict[str, str]]] = {}
+    for p in store.points():
+        mine = [o.sentence for o in p.occurrences if o.document == doc.id]
+        if not mine:
+            continue
+        points.append({"id": p.id, "label": p.label, "sentences": mine, "documents": len(p.documents),
+                       "languages": list(p.languages), "first_document": p.first_document,
+                       "first_here": p.first_document == doc.id})
+        for i in mine:
+            marks.setdefault(i, []).append({"id": p.id, "label": p.label})
+    links = [link_view(ln, doc.id, docs) for ln in store.links() if doc.id in (ln.source, ln.target)]
+    links.sort(key=lambda v: (not v["is_copy"], -v["score"]))
+    stories = story_of(store)
+    out = doc_summary(doc)
+    out.update(
+        title_full=doc.title, text=doc.text, date_source=doc.date_source, encoding=doc.encoding,
+        story=stories.get(doc.id),
+        sentences=[{"index": s.index, "start": s.start, "end": s.end, "text": s.text, "language": s.language}
+                   for s in sentences],
+        segments=segments(doc, sentences, marks),
+        links=links, copies=[v for v in links if v["is_copy"]], related=[v for v in links if not v["is_copy"]],
+        points=points, removed=[r.as_dict() for r in doc.removed],
+        facts=store.facts(doc.id).get(doc.id, []))
+    return out
+
+
+# -- stories ----------------------------------------------------------------------------------
+def story_view(story: Story, docs: dict[str, Document]) -> dict[str, Any]:
+    """A story with its documents grouped by language, each with its outlet."""
+    by_lang: dict[str, list[dict[str, Any]]] = {}
+    for d_id in story.documents:
+        d = docs.get(d_id)
+        if d is not None:
+            by_lang.setdefault(d.language, []).append(doc_summary(d))
+    return {"id": story.id, "title": story.title or "", "first_seen": story.first_seen,
+            "last_seen": story.last_seen, "languages": list(story.languages), "documents": list(story.documents),
+            "size": len(story.documents), "by_language": [{"language": k, "documents": v}
+                                                          for k, v in sorted(by_lang.items())],
+            "outlets": sorted({outlet(docs[d]) for d in story.documents if d in docs})}
+
+
+def list_stories(store: Store, offset: int = 0, limit: int = 50) -> Page:
+    """Stories over time: dated ones in order of first appearance, then undated ones."""
+    docs = {d.id: d for d in store.documents()}
+    items = [story_view(s, docs) for s in store.stories()]
+    items.sort(key=lambda s: (s["first_seen"] is None, s["first_seen"] or "", s["id"]))
+    return paginate(items, offset, limit)
+
+
+def story_detail(store: Store, story_id: str) -> dict[str, Any] | None:
+    """One story (by id or unique id prefix)."""
+    found = [s for s in store.stories() if s.id == story_id] or \
+        [s for s in store.stories() if s.id.startswith(story_id)]
+    if len(found) != 1:
+        return None
+    docs = {d.id: d for d in store.documents()}
+    return story_view(found[0], docs)
+
+
+# -- timelines --------------------------------------------------------------------------------
+@dataclass(frozen=True)
+class Plot:
+    """Size of an SVG plot and its margins, in SVG units."""
+
+    width: int = 760
+    left: int = 90
+    right: int = 100  # room for the "undated" column
+    top: int = 28
+    lane: int = 34
+
+
+def time_axis(dates: Sequence[datetime], plot: Plot) -> tuple[Any, list[dict[str, Any]]]:
+    """A function mapping a date to x, and tick marks, for dates spread over the plot."""
+    x0, x1 = plot.left, plot.width - plot.right
+    if not dates:
+        return (lambda d: (x0 + x1) / 2), []
+    lo, hi = min(dates), max(dates)
+    span = (hi - lo).total_seconds()
+
+    def x(d: datetime) -> float:
+        if span == 0:
+            return (x0 + x1) / 2
+        return x0 + (d - lo).total_seconds() / span * (x1 - x0)
+
+    ticks = [{"x": round(x(lo), 1), "label": lo.strftime("%Y-%m-%d")}]
+    if span > 0:
+        if hi.year - lo.year >= 2:
+            for year in range(lo.year + 1, hi.year + 1):
+                ticks.append({"x": round(x(datetime(year, 1, 1)), 1), "label": str(year)})
+        ticks.append({"x": round(x(hi), 1), "label": hi.strftime("%Y-%m-%d")})
+    return x, ticks
+
+
+def timeline(items: Sequence[dict[str, Any]], lane_key: str, plot: Plot | None = None) -> dict[str, Any]:
+    """Positions of dated items on a time axis, one lane per ``item[lane_key]``.
+
+    Undated items go to an "undated" column at the right end of their lane: they are
+    shown, but not placed in time. Each item needs ``date`` and ``lane_key``; it comes back
+    with ``x``, ``y`` and ``dated``.
+    """
+    plot = plot or Plot()
+    lanes = sorted({str(it[lane_key]) for it in items})
+    dates = [d for d in (parse_date(it.get("date")) for it in items) if d is not None]
+    x_of, ticks = time_axis(dates, plot)
+    undated_x = plot.width - plot.right / 2
+    placed = []
+    stack: dict[tuple[float, int], int] = {}
+    for it in items:
+        lane = lanes.index(str(it[lane_key]))
+        d = parse_date(it.get("date"))
+        x = float(x_of(d)) if d is not None else undated_x
+        key = (round(x), lane)
+        n = stack.get(key, 0)  # items at the same spot are fanned out so each stays visible
+        stack[key] = n + 1
+        y = plot.top + lane * plot.lane + plot.lane / 2 + (n % 3 - 1) * 7 * (n > 0)
+        placed.append(dict(it, x=round(x + 9 * (n // 3) * (1 if n % 2 else -1), 1), y=round(y, 1),
+                           dated=d is not None))
+    height = plot.top + max(1, len(lanes)) * plot.lane + 30
+    return {"width": plot.width, "height": height, "items": placed, "ticks": ticks,
+            "lanes": [{"label": name, "y": plot.top + i * plot.lane + plot.lane / 2} for i, name in enumerate(lanes)],
+            "axis_y": height - 24, "x0": plot.left, "x1": plot.width - plot.right,
+            "undated_x": undated_x, "has_undated": any(not p["dated"] for p in placed),
+            "plot_top": plot.top}
+
+
+def stories_timeline(stories: Sequence[dict[str, Any]]) -> dict[str, Any]:
+    """The overview plot of the stories page: one lane per story, a bar from first to last seen."""
+    plot = Plot(lane=26)
+    dates = [d for s in stories for d in (parse_date(s["first_seen"]), parse_date(s["last_seen"])) if d]
+    x_of, ticks = time_axis(dates, plot)
+    undated_x = plot.width - plot.right / 2
+    rows = []
+    for i, s in enumerate(stories):
+        first, last = parse_date(s["first_seen"]), parse_date(s["last_seen"])
+        y = plot.top + i * plot.lane + plot.lane / 2
+        if first is None:
+            rows.append({"id": s["id"], "label": s["title"], "y": y, "x": undated_x, "x_end": undated_x,
+                         "dated": False, "size": s["size"]})
+        else:
+            x1 = float(x_of(first))
+            x2 = float(x_of(last or first))
+            rows.append({"id": s["id"], "label": s["title"], "y": y, "x": round(x1, 1), "x_end": round(x2, 1),
+                         "dated": True, "size": s["size"]})
+    height = plot.top + max(1, len(stories)) * plot.lane + 30
+    return {"width": plot.width, "height": height, "rows": rows, "ticks": ticks, "axis_y": height - 24,
+            "x0": plot.left, "x1": plot.width - plot.right, "undated_x": undated_x,
+            "has_undated": any(not r["dated"] for r in rows)}
+
+
+# -- talking points ---------------------------------------------------------------------------
+def _point_order(point: TalkingPoint, docs: dict[str, Document]) -> list[str]:
+    """The point's documents in spread order: the first document, then dated ones by date, then undated."""
+    rest = [d for d in point.documents if d != point.first_document]
+    rest.sort(key=lambda d: (docs[d].date is None if d in docs else True,
+                             (docs[d].date or "") if d in docs else "", point.documents.index(d)))
+    return ([point.first_document] if point.first_document in point.documents else []) + rest
+
+
+def spread_graph(point: TalkingPoint, docs: dict[str, Document], links: Sequence[Link]) -> dict[str, Any]:
+    """Which document took the point from which: edges derived from the order of appearance.
+
+    The documents are put in spread order (the point's first document, then by date,
+    undated last). Each later document gets one edge from an earlier one: from an
+    earlier document joined to it by a copy link (duplicate, translation, derivative),
+    the earliest such, when there is one; otherwise from the point's first document.
+    An edge is ``sure`` when both ends are dated and a copy link joins them; ``undated``
+    when either end has no date, so the direction is only a guess.
+    """
+    order = _point_order(point, docs)
+    copy = {frozenset((ln.source, ln.target)): ln for ln in links if ln.relation in COPY_RELATIONS}
+    edges = []
+    for i, d in enumerate(order[1:], start=1):
+        earlier = order[:i]
+        joined = [e for e in earlier if frozenset((e, d)) in copy]
+        parent = joined[0] if joined else order[0]
+        ln = copy.get(frozenset((parent, d)))
+        dated = parent in docs and d in docs and bool(docs[parent].date) and bool(docs[d].date)
+        edges.append({"source": parent, "target": d, "relation": ln.relation if ln else "first appearance",
+                      "via_copy": ln is not None, "undated": not dated})
+    # layout: columns in spread order, rows by language
+    langs = sorted({docs[d].language for d in order if d in docs})
+    col_w, row_h, left, top = 150, 70, 70, 40
+    nodes = []
+    for i, d in enumerate(order):
+        doc = docs.get(d)
+        lang = doc.language if doc else "?"
+        row = langs.index(lang) if lang in langs else 0
+        nodes.append({"id": d, "x": left + i * col_w, "y": top + row * row_h, "language": lang,
+                      "label": file_name(doc) if doc else d, "date": (doc.date or "")[:10] if doc else "",
+                      "outlet": outlet(doc) if doc else "", "first": d == point.first_document})
+    pos = {n["id"]: n for n in nodes}
+    for e in edges:
+        a, b = pos[e["source"]], pos[e["target"]]
+        e.update(x1=a["x"], y1=a["y"], x2=b["x"], y2=b["y"])
+    width = left * 2 + max(0, len(order) - 1) * col_w
+    return {"nodes": nodes, "edges": edges, "width": max(width, 300),
+            "height": top * 2 + max(0, len(langs) - 1) * row_h}
+
+
+def point_summary(point: TalkingPoint) -> dict[str, Any]:
+    """The fields a listing shows for one talking point."""
+    return {"id": point.id, "label": point.label, "documents": list(point.documents),
+            "languages": list(point.languages), "first_seen": point.first_seen,
+            "first_document": point.first_document, "occurrences": len(point.occurrences)}
+
+
+def list_points(store: Store, *, language: str | None = None, document: str | None = None,
+                offset: int = 0, limit: int = 50) -> Page:
+    """Talking points, most widespread first, optionally only those in a language or document."""
+    items = []
+    for p in store.points():
+        if language and language not in p.languages:
+            continue
+        if document and not any(d.startswith(document) for d in p.documents):
+            continue
+        items.append(point_summary(p))
+    return paginate(items, offset, limit)
+
+
+def point_detail(store: Store, point_id: str) -> dict[str, Any] | None:
+    """A talking point: every occurrence, its timeline and its spread graph."""
+    pts = store.points()
+    found = [p for p in pts if p.id == point_id] or [p for p in pts if p.id.startswith(point_id)]
+    if len(found) != 1:
+        return None
+    p = found[0]
+    docs = {d.id: d for d in store.documents()}
+    occ = []
+    for o in p.occurrences:
+        d = docs.get(o.document)
+        occ.append({"document": o.document, "sentence": o.sentence, "text": o.text, "language": o.language,
+                    "date": o.date, "first": o.document == p.first_document,
+                    "doc": doc_summary(d) if d else {"id": o.document, "title": o.document}})
+    items = [{"id": o["document"], "date": o["date"], "language": o["language"], "first": o["first"],
+              "label": o["doc"].get("name", o["document"])} for o in occ]
+    out = point_summary(p)
+    out.update(occurrences=occ, spread=list(p.spread), timeline=timeline(items, "language"),
+               graph=spread_graph(p, docs, store.links()))
+    return out
+
+
+# -- side by side -----------------------------------------------------------------------------
+def _countable(texts: Sequence[str]) -> np.ndarray:
+    return np.array([weight(t) >= MIN_COUNTABLE_WEIGHT for t in texts], dtype=bool)
+
+
+def positional_pairs(al: Alignment, na: int, nb: int, min_coverage: float = 0.6,
+                     min_order: float = 0.9) -> list[tuple[int, int]]:
+    """Sentences paired by position in a translation: one-to-one gaps between in-order anchors.
+
+    When most of both documents align in order (a translation), a gap of exactly one
+    sentence on each side between two aligned pairs (or at either end) is the
+    translation of itself even when the encoder scores it low (short questions,
+    idioms). Shown as "paired by position", never mixed up with pairs found by meaning.
+
+    Examples:
+        >>> from refrains.models import AlignedPair, Alignment
+        >>> al = Alignment("a", "b", (AlignedPair(0, 0, .9, 2), AlignedPair(2, 2, .9, 2)), 0.66, 0.66, 1.0)
+        >>> positional_pairs(al, 3, 3, min_coverage=0.6)
+        [(1, 1)]
+    """
+    if len(al.pairs) < 2 or al.monotonic < min_order or min(al.coverage_a, al.coverage_b) < min_coverage:
+        return []
+    anchors = sorted((p.a, p.b) for p in al.pairs)
+    bounds = [(-1, -1)] + anchors + [(na, nb)]
+    out = []
+    for (a1, b1), (a2, b2) in zip(bounds, bounds[1:]):
+        if a2 - a1 == 2 and b2 - b1 == 2:
+            out.append((a1 + 1, b1 + 1))
+    return out
+
+
+def side_by_side_rows(pairs: Sequence[tuple[int, int, str]], na: int, nb: int) -> list[dict[str, Any]]:
+    """Rows of the side-by-side view: aligned pairs, and unmatched sentences of each side in place.
+
+    ``pairs`` are ``(a, b, kind)``. Unmatched sentences of b are shown just before the first
+    pair whose b index follows them, so both columns read in their own order where the
+    alignment is in order.
+
+    Examples:
+        >>> [(r["a"], r["b"]) for r in side_by_side_rows([(0, 0, "meaning"), (2, 1, "meaning")], 3, 3)]
+        [(0, 0), (1, None), (2, 1), (None, 2)]
+    """
+    by_a = {a: (b, kind) for a, b, kind in pairs}
+    matched_b = {b for _, b, _ in pairs}
+    rows: list[dict[str, Any]] = []
+    next_b = 0
+
+    def flush_b(upto: int) -> None:
+        nonlocal next_b
+        while next_b < upto:
+            if next_b not in matched_b:
+                rows.append({"a": None, "b": next_b, "kind": "unmatched_b"})
+            next_b += 1
+
+    for i in range(na):
+        if i in by_a:
+            j, kind = by_a[i]
+            if j >= next_b:
+                flush_b(j)
+                next_b = j + 1
+            rows.append({"a": i, "b": j, "kind": kind})
+        else:
+            rows.append({"a": i, "b": None, "kind": "unmatched_a"})
+    flush_b(nb)
+    return rows
+
+
+def compare(store: Store, ref_a: str, ref_b: str, settings: AlignSettings | None = None) -> dict[str, Any] | None:
+    """The sentence alignment of two documents, with what each side has that the other lacks.
+
+    Pairs come in two kinds. ``meaning``: the aligner's pairs whose cosine reaches its
+    ``min_cosine``. ``position``: low-similarity pairs that only their place between
+    aligned neighbours supports (the aligner's gap filling, and one-to-one gaps, see
+    :func:`positional_pairs`); they are kept only when the two documents align as a
+    translation does (most of both, in order). In a rewrite, position is no evidence, so
+    such pairs are dropped and both sentences are shown unmatched (listed in ``dropped``).
+
+    Returns None when either document is unknown.
+    """
+    st = settings or AlignSettings()
+    da, db = resolve(store, ref_a), resolve(store, ref_b)
+    if da is None or db is None:
+        return None
+    sa, sb = store.sentences(da.id), store.sentences(db.id)
+    ta, tb = [s.text for s in sa], [s.text for s in sb]
+    va, vb = store.document_vectors(da.id), store.document_vectors(db.id)
+    al = align(da.id, va, db.id, vb, st, ta, tb, _countable(ta), _countable(tb))
+    translation_like = al.monotonic >= 0.9 and min(al.coverage_a, al.coverage_b) >= 0.6
+    pairs: list[dict[str, Any]] = []
+    dropped: list[dict[str, Any]] = []
+    for p in al.pairs:
+        item = {"a": p.a, "b": p.b, "cosine": p.cosine, "margin": p.margin,
+                "by": "meaning" if p.cosine >= st.min_cosine else "position"}
+        (dropped if item["by"] == "position" and not translation_like else pairs).append(item)
+    if translation_like:
+        for a, b in positional_pairs(al, len(sa), len(sb)):
+            pairs.append({"a": a, "b": b, "cosine": round(float(va[a] @ vb[b]), 4), "margin": None, "by": "position"})
+    pairs.sort(key=lambda p: p["a"])
+    rows = side_by_side_rows([(p["a"], p["b"], p["by"]) for p in pairs], len(sa), len(sb))
+    info = {(p["a"], p["b"]): p for p in pairs}
+    for r in rows:
+        r["text_a"] = ta[r["a"]] if r["a"] is not None else None
+        r["text_b"] = tb[r["b"]] if r["b"] is not None else None
+        p = info.get((r["a"], r["b"]))
+        r["cosine"] = p["cosine"] if p else None
+    matched_a = {p["a"] for p in pairs}
+    matched_b = {p["b"] for p in pairs}
+    relation = None
+    for ln in store.links():
+        if {ln.source, ln.target} == {da.id, db.id}:
+            relation = {"relation": ln.relation, "source": ln.source, "target": ln.target, "score": ln.score}
+    return {"a": doc_summary(da), "b": doc_summary(db), "relation": relation, "pairs": pairs, "rows": rows,
+            "unmatched_a": [i for i in range(len(sa)) if i not in matched_a],
+            "unmatched_b": [j for j in range(len(sb)) if j not in matched_b],
+            "dropped": dropped, "n_a": len(sa), "n_b": len(sb),
+            "coverage_a": round(len(matched_a) / max(1, len(sa)), 4),
+            "coverage_b": round(len(matched_b) / max(1, len(sb)), 4),
+            "monotonic": al.monotonic, "translation_like": translation_like,
+            "by_position": sum(p["by"] == "position" for p in pairs)}
+
+
+# -- search -----------------------------------------------------------------------------------
+class SemanticIndex:
+    """Sentence vectors of the store held in memory for query embedding search.
+
+    Rebuilt when the number of documents changes (after an upload) or on ``invalidate()``.
+    The embedder is the one the store was built with (its ``embedder`` metadata).
+    """
+
+    def __init__(self, embedder_name: str | None = None) -> None:
+        self._lock = threading.Lock()
+        self._count = -1
+        self._keys: list[tuple[str, int]] = []
+        self._matrix = np.zeros((0, 0), dtype=np.float32)
+        self.embedder_name = embedder_name
+
+    def invalidate(self) -> None:
+        """Forget the vectors; the next search reloads them."""
+        with self._lock:
+            self._count = -1
+
+    def _refresh(self, store: Store) -> tuple[list[tuple[str, int]], np.ndarray]:
+        with self._lock:
+            n = store.count_documents()
+            if n != self._count:
+                self._keys, self._matrix = store.load_vectors()
+                self._count = n
+            return self._keys, self._matrix
+
+    def embed(self, store: Store, query: str) -> np.ndarray:
+        """The query's unit vector, from the store's own embedder."""
+        from refrains.embed import DEFAULT_EMBEDDER, get_embedder
+
+        name = self.embedder_name or store.get_meta("embedder") or DEFAULT_EMBEDDER
+        return np.asarray(get_embedder(name).embed([query])[0], dtype=np.float32)
+
+    def search(self, store: Store, query: str, limit: int = 20,
+               vector: np.ndarray | None = None) -> list[tuple[str, int, float]]:
+        """The ``limit`` sentences closest to ``query`` in meaning, any language: (doc_id, index, cosine)."""
+        keys, mat = self._refresh(store)
+        if not keys or mat.size == 0:
+            return []
+        q = vector if vector is not None else self.embed(store, query)
+        scores = mat @ q
+        k = min(limit, len(keys))
+        top = np.argpartition(-scores, k - 1)[:k]
+        top = top[np.argsort(-scores[top], kind="stable")]
+        return [(keys[i][0], keys[i][1], round(float(scores[i]), 4)) for i in top]
+
+
+def search(store: Store, index: SemanticIndex | None, query: str, mode: str = "all", limit: int = 20,
+           language: str | None = None) -> dict[str, Any]:
+    """Full-text and semantic (cross-lingual) search over sentences.
+
+    ``mode`` is ``text`` (the words as written, any script), ``semantic`` (closest in
+    meaning, in every language) or ``all`` (both lists).
+    """
+    docs = {d.id: d for d in store.documents()}
+
+    def hit(doc_id: str, idx: int, text: str, score: float | None) -> dict[str, Any] | None:
+        d = docs.get(doc_id)
+        if d is None or (language and d.language != language):
+            return None
+        lang = next((s.language for s in store.sentences(doc_id) if s.index == idx), d.language)
+        return {"document": doc_summary(d), "sentence": idx, "text": text, "language": lang, "score": score}
+
+    out: dict[str, Any] = {"query": query, "mode": mode, "text": [], "semantic": []}
+    if mode in ("text", "all"):
+        for doc_id, idx, text in store.search_text(query, limit * (3 if language else 1)):
+            h = hit(doc_id, idx, text, None)
+            if h:
+                out["text"].append(h)
+        out["text"] = out["text"][:limit]
+    if mode in ("semantic", "all") and index is not None:
+        texts: dict[tuple[str, int], str] = {}
+        found = index.search(store, query, limit * (3 if language else 1))
+        for doc_id in {d for d, _, _ in found}:
+            for s in store.sentences(doc_id):
+                texts[(doc_id, s.index)] = s.text
+        for doc_id, idx, score in found:
+            h = hit(doc_id, idx, texts.get((doc_id, idx), ""), score)
+            if h:
+                out["semantic"].append(h)
+        out["semantic"] = out["semantic"][:limit]
+    return out
+
+
+__all__ = [
+    "MAX_LIMIT", "Page", "Plot", "SemanticIndex", "compare", "display_title", "doc_summary", "document_detail",
+    "facets", "file_name", "link_view", "list_documents", "list_points", "list_stories", "outlet", "paginate",
+    "parse_date", "point_detail", "point_summary", "positional_pairs", "resolve", "search", "segments",
+    "side_by_side_rows", "spread_graph", "stories_timeline", "story_detail", "story_of", "story_view",
+    "time_axis", "timeline",
+]
