@@ -46,7 +46,7 @@ def test_timeline_places_dated_items_in_order_and_undated_apart() -> None:
     by = {it["id"]: it for it in tl["items"]}
     assert by["a"]["x"] < by["b"]["x"] < by["c"]["x"] and not by["c"]["dated"] and tl["has_undated"]
     assert {lane["label"] for lane in tl["lanes"]} == {"en", "zh"}
-    assert [t["label"] for t in tl["ticks"]][0] == "2020-01-01"
+    assert next(t["label"] for t in tl["ticks"]) == "2020-01-01"
 
 
 def test_spread_graph_prefers_copy_links_and_flags_undated() -> None:

@@ -230,7 +230,7 @@ def documents(state: State, offset: Offset = 0, limit: Limit = 50,
                                   until=until, offset=offset, limit=limit).as_dict()
 
 
-@router.get("/documents/{doc}", response_model=DocumentDetail, summary="one document: text, links, points")
+@router.get("/documents/{doc:path}", response_model=DocumentDetail, summary="one document: text, links, points")
 def document(state: State, doc: str) -> dict[str, Any]:
     found = queries.document_detail(state.store(), doc)
     if found is None:

@@ -147,10 +147,10 @@ def create_app(db: str | Path, *, token: str | None = None, max_upload: int = DE
         from fastapi.staticfiles import StaticFiles
         from starlette.exceptions import HTTPException as StarletteHTTPException
     except ImportError as exc:  # pragma: no cover - declared dependencies
-        from refrains.errors import NotInstalled
+        from refrains.errors import RefrainsError
 
-        raise NotInstalled("the web server needs FastAPI: pip install 'fastapi' 'uvicorn' 'jinja2' "
-                           "'python-multipart'") from exc
+        raise RefrainsError("the web server needs fastapi, uvicorn, jinja2 and python-multipart: "
+                            "pip install -e . (they are dependencies of refrains)") from exc
 
     from refrains import __version__
     from refrains.web import api, views

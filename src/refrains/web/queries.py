@@ -10,6 +10,7 @@ computed here too, as numbers; templates only draw them.
 
 from __future__ import annotations
 
+import itertools
 import threading
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -41,7 +42,7 @@ def parse_date(value: str | None) -> datetime | None:
     if not value:
         return None
     try:
-        d = datetime.fromisoformat(value.strip().replace("Z", "+00:00"))
+        d = datetime.fromisoformat(value.strip())
     except ValueError:
         try:
             d = datetime.fromisoformat(value.strip()[:10])
@@ -92,11 +93,15 @@ def web_url(url: str | None) -> str | None:
 
 
 def resolve(store: Store, ref: str) -> Document | None:
-    """A document by id, unique id prefix or path; None when unknown or ambiguous."""
+    """A document by id, unique id prefix, path or unique file-name prefix; None when unknown or ambiguous."""
     ref = ref.strip()
     if not ref:
         return None
-    return store.document(ref)
+    found = store.document(ref)
+    if found is None:  # a file name or its start ("001" for seeds/001_5c9a....txt), when unique
+        named = [d for d in store.documents() if file_name(d).startswith(ref)]
+        found = named[0] if len(named) == 1 else None
+    return found
 
 
 @dataclass(frozen=True)
@@ -432,7 +437,7 @@ def point_detail(store: Store, point_id: str) -> dict[str, Any] | None:
         return None
     p = found[0]
     docs = {d.id: d for d in store.documents()}
-    occ = []
+    occ: list[dict[str, Any]] = []
     for o in p.occurrences:
         d = docs.get(o.document)
         occ.append({"document": o.document, "sentence": o.sentence, "text": o.text, "language": o.language,
@@ -471,7 +476,7 @@ def positional_pairs(al: Alignment, na: int, nb: int, min_coverage: float = 0.6,
     anchors = sorted((p.a, p.b) for p in al.pairs)
     bounds = [(-1, -1)] + anchors + [(na, nb)]
     out = []
-    for (a1, b1), (a2, b2) in zip(bounds, bounds[1:]):
+    for (a1, b1), (a2, b2) in itertools.pairwise(bounds):
         if a2 - a1 == 2 and b2 - b1 == 2:
             out.append((a1 + 1, b1 + 1))
     return out
@@ -549,8 +554,8 @@ def compare(store: Store, ref_a: str, ref_b: str, settings: AlignSettings | None
     for r in rows:
         r["text_a"] = ta[r["a"]] if r["a"] is not None else None
         r["text_b"] = tb[r["b"]] if r["b"] is not None else None
-        p = info.get((r["a"], r["b"]))
-        r["cosine"] = p["cosine"] if p else None
+        hit = info.get((r["a"], r["b"]))
+        r["cosine"] = hit["cosine"] if hit else None
     matched_a = {p["a"] for p in pairs}
     matched_b = {p["b"] for p in pairs}
     relation = None

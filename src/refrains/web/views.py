@@ -74,7 +74,7 @@ def documents(request: Request, state: State, offset: Annotated[int, Query(ge=0)
                   facets=queries.facets(state.store()))
 
 
-@router.get("/documents/{doc}", response_class=HTMLResponse)
+@router.get("/documents/{doc:path}", response_class=HTMLResponse)
 def document(request: Request, state: State, doc: str) -> HTMLResponse:
     found = queries.document_detail(state.store(), doc)
     if found is None:
