@@ -40,6 +40,7 @@ class Corpus:
     doc_vectors: np.ndarray = field(default_factory=lambda: np.zeros((0, 0), dtype=np.float32))
     by_id: dict[str, Document] = field(default_factory=dict)
     _tfidf: dict[str, dict[str, float]] = field(default_factory=dict, repr=False)
+    _shingles: dict[str, set[str]] = field(default_factory=dict, repr=False)
 
     @classmethod
     def build(cls, documents: list[Document], sentences: dict[str, list[Sentence]],
@@ -82,6 +83,14 @@ class Corpus:
                 norm = math.sqrt(sum(x * x for x in v.values())) or 1.0
                 self._tfidf[d] = {w: x / norm for w, x in v.items()}
         return self._tfidf.get(doc_id, {})
+
+    def shingles(self, doc_id: str) -> set[str]:
+        """Word 3-shingles (character 5-grams for CJK) of a document, computed once."""
+        if doc_id not in self._shingles:
+            from refrains.fingerprint import shingles
+
+            self._shingles[doc_id] = shingles(self.by_id[doc_id].text)
+        return self._shingles[doc_id]
 
     def slice(self, doc_id: str) -> tuple[int, int]:
         """Rows of ``vectors`` that belong to ``doc_id``."""

@@ -7,8 +7,9 @@ in the store. Each candidate pair is sentence-aligned (``align.py``) and classif
 =============  ===============================================================
 duplicate      same language, most of both documents align
 translation    different languages, most of both documents align, in order
-derivative     a large share of one document aligns to the other (a rewrite
-               that quotes, adds or drops material); earlier -> later
+derivative     a large share of one document aligns to the other, or quotes it
+               word for word (a rewrite that quotes, adds or drops material);
+               earlier -> later
 same_story     the same event written independently: close document vectors
                and close dates
 shared_points  anything else that shares at least one aligned claim
@@ -46,6 +47,7 @@ class LinkSettings:
     derivative_coverage: float = 0.5
     derivative_other: float = 0.25
     derivative_pairs: int = 3
+    derivative_quoted: float = 0.25
     story_cosine_dated: float = 0.75
     story_cosine_undated: float = 0.88
     story_days: int = 3
@@ -167,6 +169,13 @@ def classify(corpus: Corpus, al: Alignment, doc_cosine: float, settings: LinkSet
     lexical = _sparse_dot(corpus.tfidf(al.doc_a), corpus.tfidf(al.doc_b)) if da.language != db.language else 1.0
     same_lang = da.language == db.language or lexical >= settings.same_language_lexical
     evidence["lexical_cosine"] = round(lexical, 4)
+    quoted = 0.0
+    if same_lang:  # verbatim quotation shows in shared word shingles
+        sh_a, sh_b = corpus.shingles(al.doc_a), corpus.shingles(al.doc_b)
+        if sh_a and sh_b:
+            inter = len(sh_a & sh_b)
+            quoted = max(inter / len(sh_a), inter / len(sh_b))
+        evidence["quoted_share"] = round(quoted, 4)
     source, target = sorted((al.doc_a, al.doc_b))
     relation: str | None = None
     score = (al.coverage_a + al.coverage_b) / 2
@@ -174,7 +183,8 @@ def classify(corpus: Corpus, al: Alignment, doc_cosine: float, settings: LinkSet
         relation = "duplicate"
     elif n and not same_lang and lo >= settings.translation_coverage and al.monotonic >= settings.translation_order:
         relation = "translation"
-    elif n >= settings.derivative_pairs and hi >= settings.derivative_coverage and lo >= settings.derivative_other:
+    elif n >= settings.derivative_pairs and ((hi >= settings.derivative_coverage and lo >= settings.derivative_other)
+                                             or quoted >= settings.derivative_quoted):
         relation, score = "derivative", hi
         if da.date and db.date and da.date != db.date:  # ISO strings order like the dates
             source, target = (al.doc_a, al.doc_b) if da.date < db.date else (al.doc_b, al.doc_a)
