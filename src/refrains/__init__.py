@@ -9,7 +9,16 @@ from refrains.errors import RefrainsError  # noqa: E402
 from refrains.models import Document, Link, Story, TalkingPoint  # noqa: E402
 from refrains.pipeline import Pipeline, Report, analyze  # noqa: E402
 
-__all__ = sorted([
-    "Document", "Link", "Pipeline", "RefrainsError", "Report", "Settings", "Story", "TalkingPoint",
-    "__version__", "analyze", "load_settings",
-])
+__all__ = [
+    "Document",
+    "Link",
+    "Pipeline",
+    "RefrainsError",
+    "Report",
+    "Settings",
+    "Story",
+    "TalkingPoint",
+    "__version__",
+    "analyze",
+    "load_settings",
+]

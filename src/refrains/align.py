@@ -30,6 +30,8 @@ class AlignSettings:
 
     k: int = 4
     margin: str = "ratio"  # "ratio" (x / mean) or "distance" (x - mean)
+    cos_scale: float = 1.0  # cosines are mapped to the reference scale: cos * scale + offset
+    cos_offset: float = 0.0
     min_cosine: float = 0.4
     min_margin: float = 1.2
     sure_cosine: float = 0.8
@@ -106,6 +108,8 @@ def align(
     if na == 0 or nb == 0:
         return Alignment(doc_a, doc_b, (), 0.0, 0.0, 0.0)
     sim = emb_a @ emb_b.T
+    if st.cos_scale != 1.0 or st.cos_offset != 0.0:
+        sim = sim * st.cos_scale + st.cos_offset
     mar = margin_matrix(sim, st.k)
     best_b = mar.argmax(axis=1)
     best_a = mar.argmax(axis=0)

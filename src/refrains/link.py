@@ -52,6 +52,8 @@ class LinkSettings:
     story_cosine_undated: float = 0.88
     story_days: int = 3
     same_language_lexical: float = 0.5
+    cos_scale: float = 1.0  # the embedder's calibration (see embed.calibration)
+    cos_offset: float = 0.0
     align: AlignSettings = field(default_factory=AlignSettings)
 
 
@@ -101,12 +103,15 @@ def candidate_pairs(corpus: Corpus, settings: LinkSettings, extra: Iterable[tupl
         fresh[i] = only is None or d.id in only
     rows = np.flatnonzero(corpus.countable)
     queries = rows[fresh[owner[rows]]] if only is not None else rows
+    # thresholds are on the reference scale: bring them to this embedder's raw cosines
+    sent_floor = (settings.candidate_cosine - settings.cos_offset) / settings.cos_scale
+    doc_floor = (settings.candidate_doc_cosine - settings.cos_offset) / settings.cos_scale
     if rows.size and queries.size:
         sims, ids = _faiss_knn(corpus.vectors[rows], corpus.vectors[queries], settings.sentence_k + 1)
         for qi, (srow, irow) in enumerate(zip(sims, ids)):
             da = owner[queries[qi]]
             for s, j in zip(srow, irow):
-                if j < 0 or s < settings.candidate_cosine:
+                if j < 0 or s < sent_floor:
                     continue
                 db = owner[rows[j]]
                 if db != da:
@@ -118,7 +123,7 @@ def candidate_pairs(corpus: Corpus, settings: LinkSettings, extra: Iterable[tupl
         for qi, (srow, irow) in enumerate(zip(dsims, dids)):
             i = int(dq[qi])
             for s, j in zip(srow, irow):
-                if j >= 0 and j != i and s >= settings.candidate_doc_cosine:
+                if j >= 0 and j != i and s >= doc_floor:
                     a, b = docs[i].id, docs[j].id
                     pairs.add((a, b) if a < b else (b, a))
     for a, b in extra:
@@ -217,7 +222,7 @@ def link_documents(corpus: Corpus, settings: LinkSettings, extra: Iterable[tuple
         if stats is not None:
             stats.aligned_pairs += 1
         cos = float(corpus.doc_vectors[index[a]] @ corpus.doc_vectors[index[b]])
-        link = classify(corpus, al, cos, settings)
+        link = classify(corpus, al, cos * settings.cos_scale + settings.cos_offset, settings)
         if link is not None:
             links.append(link)
             alignments.append(al)
@@ -261,10 +266,12 @@ def pair_features(corpus: Corpus, a: str, b: str, settings: AlignSettings | None
     """
     index = corpus.doc_index()
     al = align_pair(corpus, a, b, settings or AlignSettings())
+    scale, offset = (settings.cos_scale, settings.cos_offset) if settings else (1.0, 0.0)
     sa, ea = corpus.slice(a)
     sb, eb = corpus.slice(b)
     va, vb = corpus.vectors[sa:ea], corpus.vectors[sb:eb]
-    sim = va @ vb.T
+    st = settings or AlignSettings()
+    sim = va @ vb.T * st.cos_scale + st.cos_offset
     best_a, best_b = sim.max(axis=1), sim.max(axis=0)
     top = np.sort(sim, axis=None)[::-1][:5]
 
@@ -274,14 +281,14 @@ def pair_features(corpus: Corpus, a: str, b: str, settings: AlignSettings | None
 
     da, db = corpus.by_id[a], corpus.by_id[b]
     return {
-        "doc_cosine": float(corpus.doc_vectors[index[a]] @ corpus.doc_vectors[index[b]]),
+        "doc_cosine": float(corpus.doc_vectors[index[a]] @ corpus.doc_vectors[index[b]]) * scale + offset,
         "best_match_mean": float((best_a.mean() + best_b.mean()) / 2),
         "coverage_min": min(al.coverage_a, al.coverage_b),
         "coverage_max": max(al.coverage_a, al.coverage_b),
         "soft_coverage": float(((best_a >= 0.6).mean() + (best_b >= 0.6).mean()) / 2),
         "top5_mean": float(top.mean()),
-        "title_cosine": float(va[0] @ vb[0]),
-        "lead_cosine": float(lead(va) @ lead(vb)),
+        "title_cosine": float(va[0] @ vb[0]) * scale + offset,
+        "lead_cosine": float(lead(va) @ lead(vb)) * scale + offset,
         "name_overlap": _overlap(_names(da.text), _names(db.text)),
         "number_overlap": _overlap(set(_NUMBER.findall(da.text)), set(_NUMBER.findall(db.text))),
         "length_ratio": min(len(va), len(vb)) / max(len(va), len(vb)),

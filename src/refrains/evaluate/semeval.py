@@ -15,6 +15,7 @@ from typing import Any
 
 import numpy as np
 
+from refrains.config import load_settings
 from refrains.errors import InputError
 from refrains.evaluate import EvalResult, find_file, spread
 from refrains.link import document_similarity, pair_features
@@ -50,7 +51,7 @@ def pearson(x: list[float], y: list[float]) -> float:
 
 def features_for(rows: list[dict[str, Any]]) -> tuple[list[dict[str, float]], list[float], list[str]]:
     """Engine features, gold similarity (5 - Overall) and language pair of each usable row."""
-    pipe = Pipeline()
+    pipe = Pipeline(load_settings())
     raws: dict[str, RawDocument | InputError] = {}
     for row in rows:
         for side in ("1", "2"):
@@ -63,7 +64,7 @@ def features_for(rows: list[dict[str, Any]]) -> tuple[list[dict[str, float]], li
         a, b = document_id(article(row, "1")), document_id(article(row, "2"))
         if a not in corpus.by_id or b not in corpus.by_id:
             continue
-        feats.append(pair_features(corpus, a, b) if a != b else pair_features(corpus, a, a))
+        feats.append(pair_features(corpus, a, b, pipe.link_settings().align))
         gold.append(5.0 - float(row["Overall"]))
         langs.append(f"{row['lang1']}-{row['lang2']}" if row["lang1"] != row["lang2"] else row["lang1"])
     return feats, gold, langs

@@ -17,7 +17,8 @@ from typing import Any
 
 import numpy as np
 
-from refrains.align import AlignSettings, align
+from refrains.align import align
+from refrains.config import load_settings
 from refrains.evaluate import EvalResult, find_file, spread
 from refrains.models import COPY_RELATIONS, RawDocument
 from refrains.pipeline import Pipeline, document_id
@@ -56,7 +57,7 @@ def run(folder: Path, limit: int | None) -> EvalResult:
             group_of[did] = group
             lang_of[did] = lang
             raws.append(RawDocument(path=name, text=text))
-    pipe = Pipeline()
+    pipe = Pipeline(load_settings())
     pipe.ingest_raw(raws)
     report = pipe.analyze()
     gold = set()
@@ -97,7 +98,7 @@ def alignment_accuracy(rows: list[dict[str, Any]], pipe: Pipeline) -> tuple[int,
     A gold segment counts as correct when the aligner pairs it with exactly its gold partner.
     """
     correct = total = 0
-    st = AlignSettings()
+    st = pipe.link_settings().align
     for row in rows:
         vs = versions(row)
         src = vs[0]

