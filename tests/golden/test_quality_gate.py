@@ -30,10 +30,12 @@ def test_floors_are_only_lowered_with_a_reason() -> None:
 
 @pytest.mark.slow
 @pytest.mark.parametrize("name", sorted(GATE["benchmarks"]))
-def test_benchmark_slice_meets_its_floors(name: str) -> None:
+def test_benchmark_slice_meets_its_floors(name: str, monkeypatch: pytest.MonkeyPatch) -> None:
     from refrains.evaluate import run_benchmark
 
     spec = GATE["benchmarks"][name]
+    if spec.get("embedder"):
+        monkeypatch.setenv("REFRAINS_EMBEDDER", spec["embedder"])
     data = SEEDS if name == "seeds" else BENCHMARKS / spec["dir"]
     if not data.exists():
         pytest.skip(f"{data} is not beside the project")
