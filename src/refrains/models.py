@@ -148,3 +148,5 @@ class TalkingPoint(_AsDict):
     first_seen: str | None
     first_document: str
     spread: tuple[dict[str, Any], ...] = ()
+    facts: tuple[dict[str, Any], ...] = ()  # facts carried by the occurrences, each with its document
+    drift: tuple[dict[str, Any], ...] = ()  # kinds whose values differ between documents

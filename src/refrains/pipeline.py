@@ -28,7 +28,7 @@ from refrains.fingerprint import minhash
 from refrains.lang import document_language, sentence_language
 from refrains.link import LinkSettings, LinkStats, alignment_of, link_documents
 from refrains.models import Alignment, Document, Link, RawDocument, Sentence, Story, TalkingPoint
-from refrains.points import mine_points
+from refrains.points import annotate_points, mine_points
 from refrains.segment import split_sentences
 from refrains.store import Store, StoredDocument, open_store
 from refrains.store.sqlite import text_hash
@@ -290,10 +290,8 @@ class Pipeline:
         """Numbers, dates and places of every sentence, by document (of ``only``, when given)."""
         if not self.settings.facts:
             return {}
-        try:
-            from refrains.facts import extract_facts
-        except ImportError:  # pragma: no cover - during development only
-            return {}
+        from refrains.facts import extract_facts
+
         out: dict[str, list[dict[str, Any]]] = {}
         for d in corpus.documents:
             if only is not None and d.id not in only:
@@ -323,7 +321,9 @@ class Pipeline:
         points = mine_points(corpus, alignments, links)
         self.store.save_analysis(links, stories, points, self.facts(corpus, only))
         self.store.set_meta("analyzed", "1")
-        return Report(corpus.documents, links, stories, points, self.store.facts(),
+        facts = self.store.facts()
+        points = annotate_points(points, facts)
+        return Report(corpus.documents, links, stories, points, facts,
                       stats={"documents": len(corpus.documents), "sentences": int(corpus.vectors.shape[0]),
                              "candidate_pairs": self.link_stats.candidate_pairs,
                              "incremental": only is not None, "embedder": self.embedder.name})

@@ -12,13 +12,36 @@ first occurrence, so they survive re-analysis.
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Sequence
+from typing import Any
 
 from refrains.corpus import Corpus
 from refrains.models import Alignment, Link, Occurrence, TalkingPoint
 from refrains.stories import UnionFind, stable_id
 
 PURE_COPY = frozenset({"duplicate", "translation"})
+
+
+def annotate_points(points: Sequence[TalkingPoint],
+                    facts: dict[str, list[dict[str, Any]]]) -> list[TalkingPoint]:
+    """Attach to each talking point the facts its occurrences carry, and flag drift.
+
+    Drift: the same point carrying different numbers (or fully resolved dates) in
+    different documents — a changed figure, a changed date.
+    """
+    from refrains.facts import drift
+
+    out = []
+    for p in points:
+        carried: list[dict[str, Any]] = []
+        per_occurrence: list[tuple[str, list[dict[str, Any]]]] = []
+        for o in p.occurrences:
+            own = [f for f in facts.get(o.document, []) if f.get("sentence") == o.sentence]
+            carried += [{**f, "document": o.document} for f in own]
+            per_occurrence.append((o.document, own))
+        out.append(dataclasses.replace(p, facts=tuple(carried), drift=tuple(drift(per_occurrence))))
+    return out
 
 
 def mine_points(corpus: Corpus, alignments: Sequence[Alignment], links: Sequence[Link]) -> list[TalkingPoint]:
