@@ -37,7 +37,9 @@ _MAGNITUDE = {
     "млн": 1e6, "миллион": 1e6, "миллиона": 1e6, "миллионов": 1e6, "مليون": 1e6, "ملايين": 1e6, "m": 1e6,
     "billion": 1e9, "billions": 1e9, "milliard": 1e9, "milliards": 1e9, "milliarde": 1e9, "milliarden": 1e9,
     "mrd": 1e9, "bn": 1e9, "млрд": 1e9, "миллиард": 1e9, "миллиарда": 1e9, "миллиардов": 1e9, "مليار": 1e9,
-    "mil millones": 1e9, "trillion": 1e12, "trillions": 1e12, "billón": 1e12, "billones": 1e12,
+    "mil millones": 1e9, "mln": 1e6, "mlrd": 1e9, "milljón": 1e6, "milljónir": 1e6, "milljóna": 1e6,
+    "milljónum": 1e6, "milljarður": 1e9, "milljarðar": 1e9, "milljarða": 1e9, "milljörðum": 1e9,
+    "miljoen": 1e6, "miljard": 1e9, "milioni": 1e6, "miliardi": 1e9, "milhões": 1e6, "mil milhões": 1e9, "trillion": 1e12, "trillions": 1e12, "billón": 1e12, "billones": 1e12,
 }
 _CJK_MAGNITUDE = {"万": 1e4, "萬": 1e4, "亿": 1e8, "億": 1e8, "千": 1e3, "百": 1e2}
 _PERCENT = r"%|％|per ?cent|percent|pour ?cent|prozent|por ?ciento|процент(?:а|ов)?|بالمئة|في المائة"
@@ -50,7 +52,7 @@ _MAG_RE = "|".join(sorted((re.escape(k) for k in _MAGNITUDE), key=len, reverse=T
 _CUR_RE = "|".join(sorted((re.escape(k) for k in _CURRENCY), key=len, reverse=True))
 _NUMBER = re.compile(
     rf"(?P<cur>(?:{_CUR_RE})\s?)?"
-    r"(?<![0-9A-Za-z.,])(?P<num>\d{1,3}(?:(?P<sep>[,.\u00a0\u202f ])\d{3})(?:(?P=sep)\d{3})*(?:[.,]\d+)?|\d+(?:[.,]\d+)?)"
+    r"(?<![0-9A-Za-z.,\-])(?P<num>\d{1,3}(?:(?P<sep>[,.\u00a0\u202f ])\d{3})(?:(?P=sep)\d{3})*(?:[.,]\d+)?|\d+(?:[.,]\d+)?)"
     rf"(?:\s?(?P<cjk>[万萬亿億千百]))?(?:\s?(?P<mag>(?:{_MAG_RE})\.?)(?![\w]))?"
     rf"(?:\s?(?P<pct>{_PERCENT}))?(?:\s?(?P<cur2>(?:{_CUR_RE}))(?![\w]))?",
     re.IGNORECASE,
@@ -65,7 +67,8 @@ _WORD_NUMBER = {
     "en": re.compile(rf"\b(?:(?:{'|'.join(_EN_WORDS)})(?:[\s-]+(?:and[\s-]+)?)?){{2,}}\b", re.IGNORECASE),
     "fr": re.compile(rf"\b(?:(?:{'|'.join(_FR_WORDS)})(?:[\s-]+(?:et[\s-]+)?)?){{2,}}\b", re.IGNORECASE),
 }
-_ARABIC_INDIC = str.maketrans("٠١٢٣٤٥٦٧٨٩٫٬", "0123456789.,")
+_ARABIC_INDIC = str.maketrans("٠١٢٣٤٥٦٧٨٩٫٬０１２３４５６７８９．，", "0123456789.,0123456789.,")
+"""Arabic-Indic and full-width digits read as ASCII (same length, so offsets hold)."""
 _WORD = re.compile(r"[^\W\d_]+", re.UNICODE)
 _STOP = {"of", "the", "a", "an", "and", "in", "about", "some", "de", "des", "du", "d", "la", "le", "les", "von",
          "der", "die", "das", "del", "los", "las", "more", "than", "over", "around", "more"}
@@ -217,6 +220,8 @@ _MONTHS = {
     "апреля": 4, "мая": 5, "июня": 6, "июля": 7, "августа": 8, "сентября": 9, "октября": 10, "ноября": 11,
     "декабря": 12, "январь": 1, "февраль": 2, "март": 3, "апрель": 4, "май": 5, "июнь": 6, "июль": 7,
     "август": 8, "сентябрь": 9, "октябрь": 10, "ноябрь": 11, "декабрь": 12,
+    "jan": 1, "feb": 2, "mar": 3, "apr": 4, "jun": 6, "jul": 7, "aug": 8, "sep": 9, "sept": 9, "oct": 10,
+    "nov": 11, "dec": 12,
 }
 _MON = "|".join(sorted(_MONTHS, key=len, reverse=True))
 _DATES = [
@@ -255,7 +260,8 @@ def _safe_date(y: int, m: int, d: int) -> str | None:
 
 def date_spans(sentence: str) -> list[tuple[int, int]]:
     """Spans that look like dates, resolvable or not (their digits are not counts)."""
-    return [(m.start(), m.end()) for kind, pat in _DATES if kind != "y" for m in pat.finditer(sentence)]
+    text = sentence.translate(_ARABIC_INDIC)
+    return [(m.start(), m.end()) for kind, pat in _DATES if kind != "y" for m in pat.finditer(text)]
 
 
 def dates(sentence: str, language: str, ref_date: str | None = None) -> list[Fact]:
@@ -269,6 +275,7 @@ def dates(sentence: str, language: str, ref_date: str | None = None) -> list[Fac
         >>> [f.value for f in dates("in September last year", "en", "2021-07-19")]
         ['2020-09']
     """
+    sentence = sentence.translate(_ARABIC_INDIC)
     ref: date | None = None
     if ref_date:
         try:
