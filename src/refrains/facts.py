@@ -258,9 +258,25 @@ def _safe_date(y: int, m: int, d: int) -> str | None:
         return None
 
 
+_GATE_WORDS = frozenset(_MONTHS) | {"yesterday", "today", "hier", "aujourd", "gestern", "heute", "ayer", "hoy",
+                                    "вчера", "сегодня", "last", "dernier", "dernière", "letzten", "letztes",
+                                    "pasado", "прошлом", "прошлого"}
+_GATE_CJK = re.compile(r"[\d昨今去]")
+_WORDS = re.compile(r"[^\W\d_]+")
+
+
+def _may_have_date(text: str) -> bool:
+    """Cheap test before the date patterns: a digit, a month or relative-date word."""
+    if _GATE_CJK.search(text):
+        return True
+    return any(w in _GATE_WORDS for w in _WORDS.findall(text.lower()))
+
+
 def date_spans(sentence: str) -> list[tuple[int, int]]:
     """Spans that look like dates, resolvable or not (their digits are not counts)."""
     text = sentence.translate(_ARABIC_INDIC)
+    if not _may_have_date(text):
+        return []
     return [(m.start(), m.end()) for kind, pat in _DATES if kind != "y" for m in pat.finditer(text)]
 
 
@@ -276,6 +292,8 @@ def dates(sentence: str, language: str, ref_date: str | None = None) -> list[Fac
         ['2020-09']
     """
     sentence = sentence.translate(_ARABIC_INDIC)
+    if not _may_have_date(sentence):
+        return []
     ref: date | None = None
     if ref_date:
         try:
@@ -324,7 +342,8 @@ _NOT_PLACES = {"ZZ", "QO", "XA", "XB", "EZ", "UN"}
 
 
 @functools.lru_cache(maxsize=1)
-def _gazetteer() -> tuple[re.Pattern[str], dict[str, str]]:
+def _gazetteer() -> tuple[dict[str, str], dict[str, int], re.Pattern[str]]:
+    """Names -> ISO code; first word -> longest name starting with it; a pattern for CJK names."""
     from babel import Locale
 
     names: dict[str, str] = {}
@@ -335,23 +354,30 @@ def _gazetteer() -> tuple[re.Pattern[str], dict[str, str]]:
             continue
         for code, name in territories.items():
             if len(code) == 2 and code.isalpha() and code not in _NOT_PLACES and len(name) >= 2:
-                names.setdefault(name.lower(), code)
-                short = re.sub(r"\s*\(.*\)$", "", name).strip()
-                if short and len(short) >= 2:
-                    names.setdefault(short.lower(), code)
+                for variant in (name, re.sub(r"\s*\(.*\)$", "", name).strip()):
+                    if len(variant) >= 2:
+                        names.setdefault(" ".join(_TOKEN.findall(variant.lower())) or variant.lower(), code)
     for extra, code in (("the us", "US"), ("the u.s.", "US"), ("u.s.", "US"), ("usa", "US"), ("the uk", "GB"),
-                        ("britain", "GB"), ("russia", "RU"), ("prc", "CN"), ("美方", "US"), ("中方", "CN"),
-                        ("比方", "BE")):
+                        ("britain", "GB"), ("russia", "RU"), ("美方", "US"), ("中方", "CN"), ("比方", "BE"),
+                        ("the u.s", "US"), ("u.s", "US")):
         names.setdefault(extra, code)
-    alts = sorted(names, key=len, reverse=True)
-    pattern = re.compile(r"(?<![\w])(?:" + "|".join(re.escape(a) for a in alts) + r")(?![\w])"
-                         r"|(?:" + "|".join(re.escape(a) for a in alts if re.search(r"[\u3040-\u9fff\uac00-\ud7af]", a))
-                         + ")", re.IGNORECASE)
-    return pattern, names
+    cjk = sorted((n for n in names if _CJK_CHAR.search(n)), key=len, reverse=True)
+    first: dict[str, int] = {}
+    for n in names:
+        words = n.split()
+        first[words[0]] = max(first.get(words[0], 0), len(words))
+    return names, first, re.compile("|".join(re.escape(n) for n in cjk))
+
+
+_TOKEN = re.compile(r"[^\W\d_](?:[\w'’.-]*[^\W_])?", re.UNICODE)
+_CJK_CHAR = re.compile(r"[\u3040-\u9fff\uac00-\ud7af]")
 
 
 def places(sentence: str) -> list[Fact]:
     """Countries and territories, with their ISO 3166 code, in any of ~20 languages.
+
+    Word n-grams are looked up in a CLDR gazetteer (a dictionary, not a giant regex);
+    CJK names, written without spaces, by one pattern of CJK names only.
 
     Examples:
         >>> sorted({f.value for f in places("La Chine ne constitue aucune menace pour la Belgique.")})
@@ -359,13 +385,28 @@ def places(sentence: str) -> list[Fact]:
         >>> [f.value for f in places("中国驻比利时使馆")]
         ['CN', 'BE']
     """
-    pattern, names = _gazetteer()
-    out = []
-    for m in pattern.finditer(sentence):
-        code = names.get(m.group(0).lower())
-        if code and not (m.group(0).isupper() and len(m.group(0)) <= 3 and m.group(0).lower() not in ("usa",)):
-            out.append(Fact("place", m.group(0), code, None, m.start(), m.end(), 0.9))
-    return out
+    names, first, cjk = _gazetteer()
+    out: list[Fact] = []
+    tokens = list(_TOKEN.finditer(sentence))
+    lowered = [t.group(0).lower() for t in tokens]
+    i = 0
+    while i < len(tokens):
+        longest = first.get(lowered[i], 0) or first.get(lowered[i].rstrip("."), 0)
+        for n in range(min(longest, len(tokens) - i), 0, -1):
+            span = tokens[i : i + n]
+            key = " ".join(lowered[i : i + n])
+            code = names.get(key) or (names.get(key.rstrip(".")) if key.endswith(".") else None)
+            surface = sentence[span[0].start() : span[-1].end()]
+            if code and not (surface.isupper() and len(surface) <= 3 and surface != "USA"):
+                out.append(Fact("place", surface, code, None, span[0].start(), span[-1].end(), 0.9))
+                i += n
+                break
+        else:
+            i += 1
+    if _CJK_CHAR.search(sentence):
+        out += [Fact("place", m.group(0), names[m.group(0)], None, m.start(), m.end(), 0.9)
+                for m in cjk.finditer(sentence)]
+    return sorted(out, key=lambda f: f.start)
 
 
 _ORG_HEAD = (r"Ministry|Department|Agency|Center|Centre|Council|Commission|Embassy|Bank|Office|Institute|"
