@@ -48,6 +48,8 @@ class LinkSettings:
     derivative_other: float = 0.25
     derivative_pairs: int = 3
     derivative_quoted: float = 0.25
+    derivative_strong: int = 2  # pairs at strong_cosine or above: a rewrite keeps whole sentences
+    strong_cosine: float = 0.7
     story_cosine_dated: float = 0.75
     story_cosine_undated: float = 0.88
     story_days: int = 3
@@ -173,6 +175,7 @@ def classify(corpus: Corpus, al: Alignment, doc_cosine: float, settings: LinkSet
     # two texts sharing most of their words are in one language, whatever language ID said
     lexical = _sparse_dot(corpus.tfidf(al.doc_a), corpus.tfidf(al.doc_b)) if da.language != db.language else 1.0
     same_lang = da.language == db.language or lexical >= settings.same_language_lexical
+    strong = sum(1 for p in al.pairs if p.cosine >= settings.strong_cosine)
     evidence["lexical_cosine"] = round(lexical, 4)
     quoted = 0.0
     if same_lang:  # verbatim quotation shows in shared word shingles
@@ -188,8 +191,9 @@ def classify(corpus: Corpus, al: Alignment, doc_cosine: float, settings: LinkSet
         relation = "duplicate"
     elif n and not same_lang and lo >= settings.translation_coverage and al.monotonic >= settings.translation_order:
         relation = "translation"
-    elif n >= settings.derivative_pairs and ((hi >= settings.derivative_coverage and lo >= settings.derivative_other)
-                                             or quoted >= settings.derivative_quoted):
+    elif (n >= settings.derivative_pairs and strong >= settings.derivative_strong
+          and ((hi >= settings.derivative_coverage and lo >= settings.derivative_other)
+               or quoted >= settings.derivative_quoted)):
         relation, score = "derivative", hi
         if da.date and db.date and da.date != db.date:  # ISO strings order like the dates
             source, target = (al.doc_a, al.doc_b) if da.date < db.date else (al.doc_b, al.doc_a)
