@@ -31,6 +31,7 @@ _LABEL_LINE = re.compile(
     r"à lire aussi|schlagworte|mehr zum thema|etiquetas|leer más|теги|читайте также)\b",
     re.IGNORECASE,
 )
+_LABEL_COLON = re.compile(r"\s*[:：|]")
 _CREDIT = re.compile(r"\((?:photo[:/ ]\s*)?[A-Z][\w.&' -]{1,40}/[\w.&' -]{1,60}\)\s*$|\((?:photo|foto|图|圖)[:：][^)]{1,60}\)\s*$",
                      re.IGNORECASE)
 _DATE_PREFIX = re.compile(r"^\s*(?:date|dated|published|publié le|veröffentlicht|publicado)[:\s]+", re.IGNORECASE)
@@ -117,9 +118,14 @@ _TERMINAL = tuple(".。!！?？…\"”»）)'’")
 def _is_prose(line: str) -> bool:
     """A line of running text: long, and ending like a sentence (headlines rarely do)."""
     s = line.strip()
-    if _TIMESTAMP.match(s) or _LABEL_LINE.match(s):
+    if _TIMESTAMP.match(s):
         return False
     w = _weight(s)
+    label = _LABEL_LINE.match(s)
+    # "Source: Xinhua" and "Tags: ..." are furniture, but "Hot weather is expected to ..."
+    # or "Share prices fell ..." is a sentence that merely starts with a label word
+    if label and (w < 60 or not s.endswith(_TERMINAL) or (_LABEL_COLON.match(s, label.end()) and w < 160)):
+        return False
     return w >= 160 or (w >= 60 and s.endswith(_TERMINAL))
 
 

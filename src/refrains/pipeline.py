@@ -148,7 +148,8 @@ class Pipeline:
         where = f"{raw.path}:{raw.record}" if raw.record else raw.path
         cleaned = clean_text(raw.text, is_html=raw.is_html)
         if not cleaned.text.strip():
-            raise EmptyDocumentError(where, "no text left after cleaning (empty, or only page furniture)")
+            raise EmptyDocumentError(where, "no text left after cleaning (empty, or only page furniture); "
+                                     "check that the file holds the article text")
         lang = document_language(cleaned.text)
         date, date_source = (raw.date, "metadata") if raw.date else (cleaned.date, "text" if cleaned.date else None)
         doc = Document(

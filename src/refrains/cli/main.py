@@ -54,8 +54,8 @@ def cmd_analyze(args: argparse.Namespace) -> int:
         report.write_json(args.json)
     if not args.quiet:
         print(render.summary(report))
-        for err in report.errors:
-            print(f"skipped {err['path']}: {err['reason']}", file=sys.stderr)
+    for err in report.errors:  # errors are printed even with --quiet ("nothing but errors")
+        print(f"skipped {err['path']}: {err['reason']}", file=sys.stderr)
     outside = report.stats.get("uncovered_languages")
     if outside:
         langs = ", ".join(f"{k} ({v})" for k, v in sorted(outside.items()))
@@ -194,6 +194,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     except RefrainsError as exc:
         print(f"refrains: error: {exc}", file=sys.stderr)
         return 2
+    except KeyboardInterrupt:  # Ctrl-C outside a pipeline run (opening the store, writing the report)
+        print("\ninterrupted: whatever was stored is kept; run the same command again to resume",
+              file=sys.stderr)
+        return 130
 
 
 if __name__ == "__main__":

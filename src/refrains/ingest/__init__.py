@@ -53,7 +53,7 @@ def iter_documents(paths: Iterable[str | Path], fields: FieldMap | None = None,
         ...     print(type(item).__name__, item.record if isinstance(item, RawDocument) else item.reason)
         RawDocument None
         RawDocument line 1
-        InputError invalid JSON at column 2: Expecting property name enclosed in double quotes
+        InputError invalid JSON at column 2: Expecting property name enclosed in double quotes; fix or remove this line (the other lines are read)
     """
     fields = fields or FieldMap()
     for given in paths:
@@ -67,7 +67,7 @@ def iter_documents(paths: Iterable[str | Path], fields: FieldMap | None = None,
         elif os.path.exists(name):
             yield from read_file(name, fields, max_bytes)
         else:
-            yield InputError(name, "no such file or directory")
+            yield InputError(display_path(name), "no such file or directory")
 
 
 def _walk(directory: str) -> Iterator[str | InputError]:
@@ -76,7 +76,7 @@ def _walk(directory: str) -> Iterator[str | InputError]:
         with os.scandir(directory) as it:
             entries = sorted(it, key=lambda e: e.name)
     except OSError as exc:
-        yield InputError(directory, f"cannot list the directory ({exc.strerror or exc})")
+        yield InputError(display_path(directory), f"cannot list the directory ({exc.strerror or exc})")
         return
     for entry in entries:
         if entry.name.startswith("."):
@@ -97,6 +97,7 @@ def read_file(path: str, fields: FieldMap | None = None,
         "unsupported file type '.xyz'; refrains reads .txt .md .html .json .jsonl .csv"
     """
     fields = fields or FieldMap()
+    name, path = path, display_path(path)  # open ``name``; report and store ``path``
     ext = os.path.splitext(path)[1].lower()
     reader = READERS.get(ext)
     if reader is None:
@@ -104,12 +105,12 @@ def read_file(path: str, fields: FieldMap | None = None,
         yield InputError(path, f"unsupported file type {kind}; refrains reads {_KNOWN}")
         return
     try:
-        size = os.path.getsize(path)
+        size = os.path.getsize(name)
         if size > max_bytes:
             yield InputError(path, f"file is {_mib(size)}, over the {_mib(max_bytes)} limit; raise it with "
                                    f"--max-bytes (e.g. --max-bytes {size}) or split the file")
             return
-        with open(path, "rb") as fh:
+        with open(name, "rb") as fh:
             data = fh.read(max_bytes + 1)
     except OSError as exc:
         yield InputError(path, f"cannot read the file ({exc.strerror or exc})")
@@ -121,6 +122,19 @@ def read_file(path: str, fields: FieldMap | None = None,
         yield from reader(path, data, fields, max_bytes)
     except InputError as exc:  # DecodeError, or an EmptyDocumentError raised by a reader
         yield exc
+
+
+def display_path(path: str) -> str:
+    """``path`` as printable UTF-8: bytes of a file name that are not UTF-8 become ``\\xNN``.
+
+    Python keeps such bytes as lone surrogates, which neither SQLite nor a JSON report
+    can store.
+
+    Examples:
+        >>> display_path("caf\\udce9.txt")
+        'caf\\\\xe9.txt'
+    """
+    return path.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")
 
 
 def _mib(n: int) -> str:

@@ -4,7 +4,8 @@ The order of tests is fixed so that the same bytes always decode the same way:
 
 1. known binary formats (by magic number) are refused;
 2. a byte-order mark decides UTF-8/16/32;
-3. NUL bytes in a regular pattern mean UTF-16/32 without a BOM, otherwise binary;
+3. NUL bytes in a regular pattern mean UTF-16/32 without a BOM; a few stray NULs (at most
+   1 %) in otherwise valid UTF-8 are dropped; anything else with NULs is binary;
 4. strict UTF-8;
 5. otherwise every plausible legacy codec (charset-normalizer's guesses plus the CJK and
    Western families) is tried strictly on a sample and the decode whose characters are the
@@ -85,12 +86,17 @@ _FALLBACKS = ("cp1252", "gb18030", "cp950", "cp932", "euc_jp", "cp949", "cp1251"
 
 _NEWLINES = re.compile(r"\r\n?|[\x0b\x0c\x85\u2028\u2029]")
 _CONTROLS = re.compile(r"[\x00-\x08\x0e-\x1f\x7f-\x9f\ufeff]")
+_CRLF = re.compile(r"\r\n?")
+_CONTROLS_BUT_NEL = re.compile(r"[\x00-\x08\x0e-\x1f\x7f-\x84\x86-\x9f\ufeff]")
 _BAD = re.compile(r"[\x00-\x08\x0e-\x1f\x7f-\x9f\ufffd]")
-# UTF-8 lead byte read as cp1252/Latin-1 followed by a continuation byte read the same way.
-_MOJIBAKE = re.compile(r"[\u00c2-\u00df][\u0080-\u00bf\u0152\u0153\u0160\u0161\u0178\u017d\u017e"
-                       r"\u0192\u02c6\u02dc\u2013\u2014\u2018-\u201e\u2020-\u2022\u2026\u2030"
-                       r"\u2039\u203a\u20ac\u2122]|\u00e2\u20ac[\u0080-\u00bf\u2122\u0153\u02dc"
-                       r"\u201c\u201d\u2026\u00a6\u00a2\u00a1\u017e]")
+# UTF-8 lead byte read as cp1252/Latin-1 followed by its continuation bytes read the same
+# way: two-byte sequences (accented Latin, Cyrillic: "Ã©"), general punctuation ("â€™" or
+# "â\x80\x99" for ’), runs of at least two other three-byte sequences (CJK: "ä¸­å\x9b½" for
+# 中国; a single one is too easily real text such as "à\xa0\xa0") and four-byte ones (emoji).
+_CONT = (r"[\u0080-\u00bf\u0152\u0153\u0160\u0161\u0178\u017d\u017e\u0192\u02c6\u02dc\u2013\u2014"
+         r"\u2018-\u201e\u2020-\u2022\u2026\u2030\u2039\u203a\u20ac\u2122]")
+_MOJIBAKE = re.compile(rf"[\u00c2-\u00df]{_CONT}|\u00e2[\u0080\u20ac]{_CONT}|(?:[\u00e0-\u00ef]{_CONT}{{2}}){{2,}}"
+                       rf"|[\u00f0-\u00f4]{_CONT}{{3}}")
 _LATIN1_RUN = re.compile(r"[\u0080-\u00ff\u0152\u0153\u0160\u0161\u0178\u017d\u017e\u0192\u02c6"
                          r"\u02dc\u2013\u2014\u2018-\u201e\u2020-\u2022\u2026\u2030\u2039\u203a"
                          r"\u20ac\u2122]{2,}")
@@ -132,6 +138,19 @@ def _utf16_without_bom(data: bytes) -> tuple[str, str] | None:
         if score >= 0.3 and (best is None or score > best[0]):
             best = (score, text, codec)
     return (best[1], best[2]) if best else None
+
+
+def _utf8_with_stray_nuls(data: bytes) -> tuple[str, str] | None:
+    """UTF-8 text with a few NUL bytes in it (C strings, database dumps); the NULs are dropped.
+
+    At most one byte in a hundred may be NUL: binary data has far more.
+    """
+    if data.count(0) * 100 > len(data):
+        return None
+    try:
+        return data.replace(b"\x00", b"").decode("utf-8"), "utf-8"
+    except UnicodeDecodeError:
+        return None
 
 
 def _candidates(sample: bytes, hint: str | None) -> tuple[list[str], str | None]:
@@ -191,7 +210,7 @@ def _decode_legacy(data: bytes, path: str, hint: str | None) -> tuple[str, str]:
     return text, scored[0][2]
 
 
-def decode(data: bytes, path: str, *, hint: str | None = None) -> tuple[str, str]:
+def decode(data: bytes, path: str, *, hint: str | None = None, newlines: bool = True) -> tuple[str, str]:
     """Decode a file's bytes to normalised text, detecting the encoding.
 
     Args:
@@ -199,6 +218,10 @@ def decode(data: bytes, path: str, *, hint: str | None = None) -> tuple[str, str
         path: the file name, for error messages.
         hint: a declared charset (an HTML ``<meta charset>``), tried first when the
             bytes are not UTF-8.
+        newlines: also map U+0085, U+2028, U+2029, VT and FF to ``\\n``. Readers of JSON
+            and CSV say False: those characters are legal inside a JSON string or an
+            unquoted CSV cell, and a newline there would break the record (the field's text
+            is normalised afterwards).
 
     Returns:
         ``(text, encoding)``: NFC text with ``\\n`` newlines and no control characters
@@ -229,7 +252,7 @@ def decode(data: bytes, path: str, *, hint: str | None = None) -> tuple[str, str
                 continue
             break
     if text is None and b"\x00" in data:
-        found = _utf16_without_bom(data)
+        found = _utf16_without_bom(data) or _utf8_with_stray_nuls(data)
         if found is None:
             raise _refuse(path, "contains NUL bytes")
         text, encoding = found
@@ -238,9 +261,12 @@ def decode(data: bytes, path: str, *, hint: str | None = None) -> tuple[str, str
             text, encoding = data.decode("utf-8"), "utf-8"
         except UnicodeDecodeError:
             text, encoding = _decode_legacy(data, path, hint)
+    # mojibake is repaired before the control-character test and the newline mapping:
+    # Latin-1 shows UTF-8 continuation bytes as C1 controls ("ä¸\x8d" for 不, "\x85" in 亅)
+    text = (_NEWLINES if newlines else _CRLF).sub("\n", repair_mojibake(text))
     if text and len(_BAD.findall(text)) > max(len(text) / 10, 1):
         raise _refuse(path, "mostly control characters")
-    return normalize(text), encoding
+    return unicodedata.normalize("NFC", (_CONTROLS if newlines else _CONTROLS_BUT_NEL).sub("", text)), encoding
 
 
 def normalize(text: str) -> str:
@@ -250,7 +276,7 @@ def normalize(text: str) -> str:
         >>> normalize("a\\r\\nb\\x00c\\u2028d")
         'a\\nbc\\nd'
     """
-    text = repair_mojibake(_NEWLINES.sub("\n", text))
+    text = _NEWLINES.sub("\n", repair_mojibake(text))  # repair first: U+0085 may be a UTF-8 byte
     return unicodedata.normalize("NFC", _CONTROLS.sub("", text))
 
 
@@ -274,7 +300,7 @@ def repair_mojibake(text: str) -> str:
     the result is kept only if it has fewer mojibake patterns than the input.
 
     Examples:
-        >>> repair_mojibake("Ã‰tat, cafÃ© â€“ dÃ©jÃ  vu")
+        >>> repair_mojibake("Ã‰tat, cafÃ© â€“ dÃ©jÃ\\xa0 vu")  # à is C3 A0: "Ã" and a no-break space
         'État, café – déjà vu'
         >>> repair_mojibake("Ãlvaro, São Paulo")
         'Ãlvaro, São Paulo'

@@ -156,7 +156,8 @@ def make_document(path: str, record: Mapping[str, Any], label: str | None, field
     if isinstance(value, list) and all(isinstance(v, str) for v in value):
         value = "\n\n".join(value)  # a list of paragraphs
     if not isinstance(value, str):
-        return InputError(where, f"the text field is a {type(value).__name__}, expected a string")
+        return InputError(where, f"the text field is {_json_type(value)}, expected a string (or a list of "
+                                 "paragraph strings)")
     text = normalize(value)
     if not text.strip():
         return EmptyDocumentError(where, "the text field is empty")
@@ -167,14 +168,18 @@ def make_document(path: str, record: Mapping[str, Any], label: str | None, field
 
 def read_json(path: str, data: bytes, fields: FieldMap, max_bytes: int) -> Iterator[Item]:
     """An object (one document), a list of objects, or ``{"documents": [...]}``."""
-    text, encoding = decode(data, path)
+    text, encoding = decode(data, path, newlines=False)
     if empty := _empty(path, text):
         yield empty
         return
     try:
         value = json.loads(text)
     except json.JSONDecodeError as exc:
-        yield InputError(path, f"invalid JSON at line {exc.lineno} column {exc.colno}: {exc.msg}")
+        yield InputError(path, f"invalid JSON at line {exc.lineno} column {exc.colno}: {exc.msg}; fix the file "
+                               "(or write one object per line as .jsonl, so that a bad record costs only itself)")
+        return
+    except RecursionError:
+        yield InputError(path, _TOO_DEEP)
         return
     if isinstance(value, dict) and isinstance(value.get("documents"), list):
         value = value["documents"]
@@ -182,14 +187,20 @@ def read_json(path: str, data: bytes, fields: FieldMap, max_bytes: int) -> Itera
         yield make_document(path, value, None, fields, encoding)
         return
     if not isinstance(value, list):
-        yield InputError(path, f"expected a JSON object or a list of objects, got {_json_type(value)}")
+        yield InputError(path, f"expected a JSON object or a list of objects, got {_json_type(value)}; "
+                               "a document is an object with a text field")
         return
     for n, item in enumerate(value, 1):
         label = f"item {n}"
         if isinstance(item, dict):
             yield make_document(path, item, label, fields, encoding)
         else:
-            yield InputError(_where(path, label), f"expected a JSON object, got {_json_type(item)}")
+            yield InputError(_where(path, label), f"expected a JSON object, got {_json_type(item)}; "
+                             "a document is an object with a text field")
+
+
+_TOO_DEEP = ("invalid JSON: arrays or objects nested too deeply to read (thousands of levels); "
+             "a document is an object with a text field")
 
 
 def _json_type(value: Any) -> str:
@@ -199,7 +210,7 @@ def _json_type(value: Any) -> str:
 
 def read_jsonl(path: str, data: bytes, fields: FieldMap, max_bytes: int) -> Iterator[Item]:
     """One JSON object per line; blank lines are skipped, bad lines reported by number."""
-    text, encoding = decode(data, path)
+    text, encoding = decode(data, path, newlines=False)
     if empty := _empty(path, text):
         yield empty
         return
@@ -210,12 +221,17 @@ def read_jsonl(path: str, data: bytes, fields: FieldMap, max_bytes: int) -> Iter
         try:
             item = json.loads(line)
         except json.JSONDecodeError as exc:
-            yield InputError(_where(path, label), f"invalid JSON at column {exc.colno}: {exc.msg}")
+            yield InputError(_where(path, label), f"invalid JSON at column {exc.colno}: {exc.msg}; fix or remove "
+                                                  "this line (the other lines are read)")
+            continue
+        except RecursionError:
+            yield InputError(_where(path, label), _TOO_DEEP)
             continue
         if isinstance(item, dict):
             yield make_document(path, item, label, fields, encoding)
         else:
-            yield InputError(_where(path, label), f"expected a JSON object, got {_json_type(item)}")
+            yield InputError(_where(path, label), f"expected a JSON object, got {_json_type(item)}; "
+                             "a document is an object with a text field")
 
 
 # -- CSV / TSV ---------------------------------------------------------------------------------
@@ -234,7 +250,7 @@ def read_csv(path: str, data: bytes, fields: FieldMap, max_bytes: int) -> Iterat
     """
     # Whole articles in one cell exceed the csv module's 128 KiB default.
     csv.field_size_limit(max(csv.field_size_limit(), min(max_bytes, sys.maxsize, 2**31 - 1)))
-    text, encoding = decode(data, path)
+    text, encoding = decode(data, path, newlines=False)
     if empty := _empty(path, text):
         yield empty
         return

@@ -92,7 +92,13 @@ class SQLiteStore:
     # -- plumbing ---------------------------------------------------------------------------
     @contextmanager
     def _tx(self) -> Iterator[sqlite3.Connection]:
-        self._db.execute("BEGIN IMMEDIATE")
+        try:
+            self._db.execute("BEGIN IMMEDIATE")
+        except sqlite3.OperationalError as exc:
+            if "locked" in str(exc) or "busy" in str(exc):
+                raise StoreError(f"{self.path}: the store stayed busy (another refrains run is writing to it); "
+                                 "run the command again when that run has finished") from exc
+            raise
         try:
             yield self._db
         except BaseException:

@@ -1,0 +1,264 @@
+"""Names for :mod:`refrains.facts`: places from CLDR, organisations and people by rule.
+
+* **places**: every country and territory name of ~30 CLDR locales (Babel's
+  ``Locale.territories``), looked up by word n-grams in one dictionary, so that
+  "Belgium", "Belgique", "Бельгии", "بلجيكا" and "比利时" all come out as ``BE``. Written
+  here, because no library does it: the lookup itself, possessives and elisions
+  ("China's", "d'Allemagne"), case endings for Russian, Ukrainian, Polish, Czech,
+  Icelandic and German genitive ("Бельгии", "Deutschlands"), Arabic proclitics
+  ("وبلجيكا"), and a short hand list of abbreviations CLDR lacks ("US", "США", "中方").
+  Demonyms and adjectives ("Chinese", "belge") are deliberately *not* places.
+* **organisations**: a hand list of aliases with one canonical name across languages
+  (EU/UE/ЕС/欧盟 -> "European Union", NATO/OTAN/北约), then rules for Latin-script
+  names: acronyms and capitalised phrases ending in a head word (Ministry, Agency…).
+* **people**: a capitalised name after a title ("President Joe Biden", "M. Macron").
+
+Rules, not a model: precision is good for places and listed organisations, recall is
+low for people and unlisted organisations (no NER model is available offline).
+"""
+
+from __future__ import annotations
+
+import functools
+import json
+import re
+from dataclasses import dataclass
+from importlib import resources
+from typing import Any
+
+GAZETTEER_LOCALES = (
+    "en", "fr", "de", "es", "ru", "zh", "zh_Hant", "ar", "pt", "it", "nl", "pl", "tr", "ja", "ko", "uk", "is",
+    "cs", "sv", "da", "nb", "fi", "el", "hu", "ro", "bg", "hr", "he", "fa", "hi", "id", "vi",
+)
+_NOT_PLACES = frozenset({"ZZ", "QO", "XA", "XB", "EZ", "UN", "EU", "001", "150", "419"})
+_INFLECTED = frozenset({"ru", "uk", "pl", "cs", "is", "bg", "hr", "sk", "sl", "sr", "fi", "hu", "lt", "lv", "et"})
+_TOKEN = re.compile(r"[^\W\d_](?:[\w'’.-]*[^\W_])?")
+_CJK_CHAR = re.compile(r"[\u3040-\u30ff\u3400-\u9fff\uac00-\ud7af]")
+_ENDINGS = re.compile(r"[аяйьоеиыуюaeiouyąęáéíóúý]+$")
+_AR_PREFIXES = ("وال", "بال", "فال", "كال", "لل", "و", "ب", "ل", "ف", "ك")
+
+
+@dataclass(frozen=True)
+class Name:
+    """A name found in a sentence (the fact-free core of a place/organisation/person)."""
+
+    kind: str
+    text: str
+    value: str
+    start: int
+    end: int
+    confidence: float
+
+
+@functools.lru_cache(maxsize=1)
+def lexicon() -> dict[str, Any]:
+    """The shipped hand lists (``data/facts_lexicon.json``)."""
+    text = resources.files("refrains").joinpath("data/facts_lexicon.json").read_text(encoding="utf-8")
+    data: dict[str, Any] = json.loads(text)
+    return data
+
+
+def _norm(word: str) -> str:
+    return word.lower().replace("ё", "е").replace("’", "'")
+
+
+@dataclass(frozen=True)
+class _Gazetteer:
+    names: dict[str, str]  # normalised word n-gram -> ISO code
+    first: dict[str, int]  # first word -> longest n-gram starting with it
+    stems: dict[str, str]  # stem of a one-word name in an inflected language -> ISO code
+    abbreviations: dict[str, str]  # case-sensitive surface -> ISO code
+    cjk: re.Pattern[str]
+
+
+@functools.lru_cache(maxsize=1)
+def gazetteer() -> _Gazetteer:
+    """Built once, lazily, from Babel's CLDR territory names (about 0.3 s)."""
+    from babel import Locale
+
+    names: dict[str, str] = {}
+    stems: dict[str, str] = {}
+    cjk: set[str] = set()
+    for loc in GAZETTEER_LOCALES:
+        try:
+            territories = Locale.parse(loc).territories
+        except (ValueError, LookupError):
+            continue
+        for code, name in territories.items():
+            if len(code) != 2 or not code.isalpha() or code in _NOT_PLACES:
+                continue
+            for variant in {name, re.sub(r"\s*\(.*\)$", "", name).strip()}:
+                if len(variant) < 2:
+                    continue
+                if _CJK_CHAR.search(variant):
+                    names.setdefault(variant, code)
+                    cjk.add(variant)
+                    continue
+                key = " ".join(_norm(t) for t in _TOKEN.findall(variant))
+                if key:
+                    names.setdefault(key, code)
+                if loc in _INFLECTED and " " not in key:
+                    stem = _ENDINGS.sub("", key)
+                    if len(stem) >= 4:
+                        stems.setdefault(stem, code)
+    abbreviations: dict[str, str] = {}
+    for code, forms in lexicon()["place_abbreviations"].items():
+        for form in forms:
+            if _CJK_CHAR.search(form):
+                names[form] = code
+                cjk.add(form)
+            elif " " in form and not form.isupper():
+                names[" ".join(_norm(t) for t in _TOKEN.findall(form))] = code
+            else:
+                abbreviations[form.rstrip(".")] = code
+    first: dict[str, int] = {}
+    for n in names:
+        words = n.split()
+        first[words[0]] = max(first.get(words[0], 0), len(words))
+    pattern = re.compile("|".join(re.escape(n) for n in sorted(cjk, key=len, reverse=True)))
+    return _Gazetteer(names, first, stems, abbreviations, pattern)
+
+
+def _variants(word: str, language: str) -> list[str]:
+    """Other spellings of one token to try: possessive, elision, case endings, proclitics."""
+    out = []
+    if word.endswith("'s") or word.endswith("'"):
+        out.append(word[:-2] if word.endswith("'s") else word[:-1])
+    if "'" in word[:6]:
+        out.append(word.split("'", 1)[1])
+    if language == "de" and word.endswith("s"):
+        out.append(word[:-1])
+    if language == "ar":
+        for p in _AR_PREFIXES:
+            if word.startswith(p) and len(word) > len(p) + 2:
+                rest = word[len(p):]
+                out.append("ال" + rest if p in ("لل", "وال", "بال", "فال", "كال") else rest)
+    return out
+
+
+def places(sentence: str, language: str = "") -> list[Name]:
+    """Countries and territories, as ISO 3166 codes, in any of ~30 languages.
+
+    Args:
+        sentence: the sentence text.
+        language: ISO 639-1 code; turns on case endings (ru, pl, de…) and Arabic proclitics.
+
+    Examples:
+        >>> sorted({n.value for n in places("La Chine ne constitue aucune menace pour la Belgique.", "fr")})
+        ['BE', 'CN']
+        >>> [n.value for n in places("中国驻比利时使馆", "zh")]
+        ['CN', 'BE']
+        >>> [n.value for n in places("Посольство Китая в Бельгии", "ru")]
+        ['CN', 'BE']
+    """
+    g = gazetteer()
+    out: list[Name] = []
+    tokens = list(_TOKEN.finditer(sentence))
+    lowered = [_norm(t.group(0)) for t in tokens]
+    i = 0
+    while i < len(tokens):
+        tok = tokens[i].group(0)
+        if not tok[0].isupper() and tok[0].lower() != tok[0].upper():
+            i += 1  # country names are capitalised in every cased script ("chad", "turkey", "того" are words)
+            continue
+        abbr = g.abbreviations.get(tok.rstrip("."))
+        if abbr:
+            out.append(Name("place", tok, abbr, tokens[i].start(), tokens[i].end(), 0.9))
+            i += 1
+            continue
+        matched = 0
+        for n in range(min(g.first.get(lowered[i], 1), len(tokens) - i), 0, -1):
+            key = " ".join(lowered[i:i + n])
+            code = g.names.get(key)
+            if code is None and n == 1:
+                code = next((g.names[v] for v in _variants(key, language) if v in g.names), None)
+                if code is None and language in _INFLECTED:
+                    code = next((g.stems[key[:-k]] for k in (1, 2, 3, 0) if key[:len(key) - k] in g.stems), None)
+            if code and not (n == 1 and tok.isupper() and len(tok) <= 3):
+                start, end = tokens[i].start(), tokens[i + n - 1].end()
+                out.append(Name("place", sentence[start:end], code, start, end, 0.9))
+                matched = n
+                break
+        i += matched or 1
+    if _CJK_CHAR.search(sentence):
+        out += [Name("place", m.group(0), g.names[m.group(0)], m.start(), m.end(), 0.9)
+                for m in g.cjk.finditer(sentence)]
+    return sorted(out, key=lambda f: f.start)
+
+
+@functools.lru_cache(maxsize=1)
+def _org_aliases() -> tuple[dict[str, str], re.Pattern[str]]:
+    table: dict[str, str] = {}
+    for canonical, forms in lexicon()["organizations"].items():
+        for form in forms:
+            table[form] = canonical
+    alternation = "|".join(re.escape(f) for f in sorted(table, key=len, reverse=True))
+    return table, re.compile(rf"(?<![\w.])(?:{alternation})(?![\w])")
+
+
+_ORG_HEAD = (r"Ministry|Department|Agency|Center|Centre|Council|Commission|Embassy|Bank|Office|Institute|"
+             r"University|Party|Army|Police|Court|Parliament|Union|Organi[sz]ation|Association|Committee|"
+             r"Federation|Corporation|Company|Group|Times|Post|News|Agence|Ministère|Ambassade|Conseil|Banque|"
+             r"Ministerium|Bundesamt|Partei|Ministerio|Министерство|Банк")
+_ORG = re.compile(rf"\b(?:[A-Z][\w&'-]+\s+){{0,5}}(?:{_ORG_HEAD})\b(?:\s+(?:of|for|de|du|des|der|für|de la)\s+"
+                  rf"(?:the\s+)?(?:[A-Z][\w'-]+\s*){{1,4}})?|\b[A-Z][A-Z&]{{1,5}}\b")
+_NOT_ORGS = frozenset({"Q", "A", "R", "CEO", "GMT", "UTC", "CET", "AM", "PM", "TV", "OK", "ID", "COVID", "PCR", "GDP",
+                       "BIP", "PIB", "ВВП", "DNA", "HIV", "AIDS", "SMS", "PDF", "USD", "EUR", "GBP", "CNY", "RUB",
+                       "VAT", "TVA", "MwSt", "CO", "PS", "NB", "FAQ", "IT", "AI", "KI", "II", "III", "IV", "VI",
+                       "VII", "VIII", "IX", "XI", "XII", "MP", "MPs", "NHS", "I", "OF", "THE", "AND"})
+
+
+def organizations(sentence: str) -> list[Name]:
+    """Organisations: listed aliases with a canonical name, then rules (Latin script only).
+
+    Examples:
+        >>> [(n.text, n.value) for n in organizations("L'OTAN et l'UE ont répondu.")]
+        [('OTAN', 'NATO'), ('UE', 'European Union')]
+        >>> [n.value for n in organizations("the US Department of Justice")]
+        ['US Department of Justice']
+    """
+    table, aliases = _org_aliases()
+    out: list[Name] = []
+    taken: list[tuple[int, int]] = []
+    for m in aliases.finditer(sentence):
+        out.append(Name("organization", m.group(0), table[m.group(0)], m.start(), m.end(), 0.9))
+        taken.append((m.start(), m.end()))
+    for m in _ORG.finditer(sentence):
+        text = m.group(0).rstrip()
+        start = m.start()
+        for article in ("The ", "La ", "Le ", "Les ", "Der ", "Die ", "Das ", "El "):
+            if text.startswith(article):
+                text, start = text[len(article):], start + len(article)
+        end = start + len(text)
+        if len(text) < 2 or text in _NOT_ORGS or any(a < end and start < b for a, b in taken):
+            continue
+        if text.isupper() and gazetteer().abbreviations.get(text):
+            continue  # "US", "UK" are places
+        confidence = 0.5 if text.isupper() else 0.6
+        out.append(Name("organization", text, re.sub(r"\s+", " ", text), start, end, confidence))
+    return sorted(out, key=lambda n: n.start)
+
+
+_PERSON = re.compile(
+    r"\b(?:President|Prime Minister|Minister|Secretary|Chancellor|Senator|Governor|Mayor|Judge|General|Mr\.?|"
+    r"Mrs\.?|Ms\.?|Dr\.?|Président|Présidente|Premier ministre|ministre|M\.|Mme|Präsident|Präsidentin|"
+    r"Bundeskanzlerin|Bundeskanzler|Kanzlerin|Minister(?:in)?|Herr|Frau|presidente|ministro|ministra|"
+    r"señor|señora|президент|премьер-министр|министр|глава|forseti|ráðherra)\s+"
+    r"(?P<name>[A-ZÀ-ÖØ-ÞА-ЯЁ][\w'-]+(?:\s+[A-ZÀ-ÖØ-ÞА-ЯЁ][\w'-]+){0,2})")
+_NOT_NAMES = frozenset({"The", "Of", "For", "And", "In", "On", "Le", "La", "Les", "Der", "Die", "Das", "El"})
+
+
+def people(sentence: str) -> list[Name]:
+    """People named after a title ("President Xi Jinping", "M. Macron", "министр Лавров").
+
+    Examples:
+        >>> [n.value for n in people("Foreign Minister Sophie Wilmès said")]
+        ['Sophie Wilmès']
+    """
+    out = []
+    for m in _PERSON.finditer(sentence):
+        name = m.group("name")
+        if name.split()[0] in _NOT_NAMES or gazetteer().names.get(_norm(name)):
+            continue
+        out.append(Name("person", name, name, m.start("name"), m.end("name"), 0.7))
+    return out
