@@ -96,6 +96,11 @@ def _parquet(data: list[dict[str, Any]], path: Path) -> None:
     except ImportError as exc:
         raise NotInstalled("pyarrow", "parquet") from exc
     flat = [_flat(r) for r in data]
+    for key in (flat[0] if flat else {}):
+        kinds = {type(r.get(key)) for r in flat if r.get(key) is not None}
+        if len(kinds) > 1:  # a column mixing numbers and text (a fact's value) is stored as JSON text
+            for r in flat:
+                r[key] = None if r.get(key) is None else json.dumps(r[key], ensure_ascii=False)
     table = pa.Table.from_pylist(flat) if flat else pa.table({"id": pa.array([], pa.string())})
     pq.write_table(table, path)
 

@@ -100,7 +100,7 @@ _DIGITS = str.maketrans("٠١٢٣٤٥٦٧٨٩٫٬۰۱۲۳۴۵۶۷۸۹０１２�
 """Arabic-Indic, Persian and full-width digits read as ASCII (same length, so offsets hold)."""
 _SKIP = re.compile(
     r"(?<!\d)\d{1,2}:\d{2}(?::\d{2})?(?!\d)"  # time of day
-    r"|\+?\(?\d{2,4}\)?(?:[ /-]\d{2,4}){2,}(?![\d.,])"  # phone-like groups ("+32 2 123 45 67")
+    r"|\+\d{1,3}(?:[ /-]?\(?\d{1,4}\)?){2,}(?![\d.,:])|(?<![\d.,])\(?\d{2,4}\)?(?:[ /-]\d{2,4}){2,}(?![\d.,:])"  # phone-like groups ("+32 2 123 45 67")
     r"|(?<![\d.])(?:19|20)\d\d\s*/\s*(?:19|20)?\d\d(?!\d)"  # seasons "2019/20"
     r"|第\s*[\d零〇一二两三四五六七八九十百千]+"  # Chinese ordinals
     r"|(?<![\w.,])\d+(?:st|nd|rd|th|er|e|ème|te|ten|ter|º|ª)(?!\w)"  # ordinals
@@ -126,14 +126,14 @@ _DE_WORD = re.compile(r"\b(?:(?:ein|eine|zwei|drei|vier|fünf|sechs|sieben|acht|
                       r"vierzig|fünfzig|sechzig|siebzig|achtzig|neunzig|hundert|tausend|und)+)\b", re.IGNORECASE)
 _ONE = frozenset({"one", "un", "une", "uno", "una", "um", "uma", "een", "ein", "eine", "a"})
 _UNITS_STOP = frozenset(
-    "of the a an and or in on at to for from by with than per about some more over around nearly almost its their "
-    "de des du la le les et ou en à au aux par pour sur dans d von der die das den dem und oder im am zu mit bis "
-    "del los las y o por para con a el в на и или из за по с к от до у".split())
+    ["of", "the", "a", "an", "and", "or", "in", "on", "at", "to", "for", "from", "by", "with", "than", "per", "about", "some", "more", "over", "around", "nearly", "almost", "its", "their", "de", "des", "du", "la", "le", "les", "et", "ou", "en", "à", "au", "aux", "par", "pour", "sur", "dans", "d", "von", "der", "die", "das", "den", "dem", "und", "oder", "im", "am", "zu", "mit", "bis", "del", "los", "las", "y", "o", "por", "para", "con", "a", "el", "в", "на", "и", "или", "из", "за", "по", "с", "к", "от", "до", "у"])
 _WORD = re.compile(r"[^\W\d_][\w'’-]*")
+_PLURAL = re.compile(r"(?<![uis])s$|x$")  # "servers", "hôtes", not "malicious", "crisis"
+_ELISION = re.compile(r"^(?:d|l|qu|dell|dall|all)['’]")
 _CJK_STOP = re.compile(r"[,，。;；:：!！?？、()（）《》“”\"'了的在被对向从于和与及]")
 
 
-@functools.lru_cache(maxsize=None)
+@functools.cache
 def _number_pattern(language: str) -> re.Pattern[str]:
     group = r"[,.\u00a0\u202f ]" if language in _SPACE_GROUPS else r"[,.\u00a0\u202f]"
     return re.compile(
@@ -146,7 +146,7 @@ def _number_pattern(language: str) -> re.Pattern[str]:
     )
 
 
-@functools.lru_cache(maxsize=None)
+@functools.cache
 def _word_pattern(language: str) -> re.Pattern[str] | None:
     if language == "de":
         return _DE_WORD
@@ -206,7 +206,7 @@ def _unit_key(word: str) -> str | None:
 
 def _counted_noun(text: str, end: int, language: str) -> str | None:
     """The thing a number counts: a lexicon key when known, else the noun as written."""
-    tail = text[end:end + 40]
+    tail = text[end:end + 80]
     if language in ("zh", "ja"):
         window = _CJK_STOP.split(tail.lstrip(), 1)[0][:14]
         _, cjk = _unit_table()
@@ -217,17 +217,20 @@ def _counted_noun(text: str, end: int, language: str) -> str | None:
         m = re.match(r"[个個台名家座件次架艘辆輛所项項条條只]([\u4e00-\u9fff]{1,4})", window)
         return m.group(1) if m else None
     first: str | None = None
-    for w in _WORD.findall(tail)[:6]:
-        lw = w.lower()
+    plural_marks = language in ("en", "fr", "es", "pt")
+    for i, w in enumerate(_WORD.findall(tail)[:6]):
+        lw = _ELISION.sub("", w.lower())
+        if i == 0 and lw in ("of", "de", "di", "van", "из"):
+            continue  # "5,31 millones de equipos"
         if lw in _UNITS_STOP:
             break
-        key = _unit_key(w)
-        if key:
-            return key
+        key = _unit_key(lw)
+        if plural_marks and _PLURAL.search(lw) and len(lw) > 3:
+            return key or lw  # the first plural closes the noun phrase ("computer ... servers")
         if first is None and len(w) > 1:
-            first = lw
-        if language in ("en", "fr", "es", "pt") and lw.endswith("s") and len(lw) > 3:
-            return lw  # the first plural closes the noun phrase ("computer ... servers")
+            first = key or lw
+        if key and not plural_marks:
+            return key
     return first
 
 
@@ -249,7 +252,8 @@ def numbers(sentence: str, language: str, skip: list[tuple[int, int]] | None = N
     """
     text = sentence.translate(_DIGITS)
     taken: list[tuple[int, int]] = list(skip or ())
-    if any(c.isdigit() for c in text):
+    cjk = language in ("zh", "ja", "ko")
+    if cjk or any(c.isdigit() for c in text):
         taken += [(m.start(), m.end()) for m in _SKIP.finditer(text)]
     out: list[Fact] = []
 
@@ -262,7 +266,6 @@ def numbers(sentence: str, language: str, skip: list[tuple[int, int]] | None = N
         out.append(Fact("number", sentence[start:end], value, unit, start, end, confidence))
         taken.append((start, end))
 
-    cjk = language in ("zh", "ja", "ko")
     if cjk:
         for m in _CJK_NUMBER.finditer(text):
             if not m.group(0) or not re.search(r"[万萬亿億兆千]", m.group(0)) or not free(m.start(), m.end()):
@@ -274,9 +277,10 @@ def numbers(sentence: str, language: str, skip: list[tuple[int, int]] | None = N
     for m in _number_pattern(language).finditer(text):
         if not free(m.start("num"), m.end("num")):
             continue
-        value = _parse_number(m.group("num"), m.group("sep"), language)
-        if value is None:
+        parsed = _parse_number(m.group("num"), m.group("sep"), language)
+        if parsed is None:
             continue
+        value = parsed
         cur = (m.group("cur") or m.group("cur2") or "").strip().lower()
         mag = (m.group("mag") or "").lower().rstrip(".")
         if mag in ("m", "k") and not cur:
@@ -302,7 +306,7 @@ def _may_have_words(text: str, language: str) -> bool:
     return bool(words) and any(w.lower() in _word_set(language) for w in _WORD.findall(text))
 
 
-@functools.lru_cache(maxsize=None)
+@functools.cache
 def _word_set(language: str) -> frozenset[str]:
     return frozenset(_NUMBER_WORDS.get(language, "").split()) - _ONE
 
@@ -343,11 +347,12 @@ def _word_numbers(sentence: str, language: str, pattern: re.Pattern[str],
         except ValueError:
             continue
         end = m.start() + len(words)
+        if all(w in _MAGNITUDE or w == "hundred" for w in words.lower().split()):
+            continue  # "millions of people", "thousands" are not figures
+        if value < 100 and not re.search(r"[\s-]", words):
+            continue  # lone small number words ("two sides") are skipped in every language alike
         tail = _MAG_FOLLOW.match(sentence, end)
-        if tail and not language == "de":
-            value *= _MAGNITUDE.get(tail.group(1).lower(), 1.0)
-            end = tail.end()
-        elif language == "de" and tail:
+        if tail:  # "zwei Millionen"; English "two million" is already inside the match
             value *= _MAGNITUDE.get(tail.group(1).lower(), 1.0)
             end = tail.end()
         out.append(Fact("number", sentence[m.start():end], value, _counted_noun(sentence, end, language),
@@ -372,6 +377,7 @@ _YESTERDAY = frozenset({"yesterday", "hier", "gestern", "ayer", "вчера", "i
                         "昨天", "昨日"})
 _TODAY = frozenset({"today", "aujourd'hui", "heute", "hoy", "сегодня", "oggi", "hoje", "vandaag", "í dag", "اليوم",
                     "今天", "今日", "本日"})
+_CJK_DATE_CHAR = re.compile(r"[年月日号前昨今去]")
 _CJK_DATES = [
     ("ymd", re.compile(r"(?P<y>(?:19|20)\d\d)\s*年\s*(?P<m>\d{1,2})\s*月\s*(?P<d>\d{1,2})\s*[日号號]")),
     ("ym", re.compile(r"(?P<y>(?:19|20)\d\d)\s*年\s*(?P<m>\d{1,2})\s*月(?!\s*\d)")),
@@ -386,7 +392,7 @@ _CJK_DATES = [
 ]
 
 
-@functools.lru_cache(maxsize=None)
+@functools.cache
 def _date_names(language: str) -> tuple[dict[str, int], dict[str, int], list[str], list[str]]:
     """Month and weekday names (lower-case) of ``language`` and English, from dateparser's locale data."""
     from dateparser.languages.loader import default_loader
@@ -416,7 +422,7 @@ def _date_names(language: str) -> tuple[dict[str, int], dict[str, int], list[str
     return months, days, ago, units
 
 
-@functools.lru_cache(maxsize=None)
+@functools.cache
 def _date_patterns(language: str) -> list[tuple[str, re.Pattern[str]]]:
     months, days, ago, units = _date_names(language)
     mon = "|".join(sorted(map(_ESC, months), key=len, reverse=True))
@@ -455,7 +461,7 @@ def _date_patterns(language: str) -> list[tuple[str, re.Pattern[str]]]:
     return pats
 
 
-@functools.lru_cache(maxsize=None)
+@functools.cache
 def _gate(language: str) -> re.Pattern[str]:
     """One cheap search that any sentence with a date must pass."""
     months, days, ago, _ = _date_names(language)
@@ -530,8 +536,14 @@ def date_spans(sentence: str, language: str = "en") -> list[tuple[int, int]]:
     text = sentence.translate(_DIGITS)
     if not _gate(language).search(text):
         return []
-    pats = _CJK_DATES + _date_patterns(language) if language in ("zh", "ja", "ko") else _date_patterns(language)
-    return [(m.start(), m.end()) for kind, pat in pats if kind != "y" for m in pat.finditer(text)]
+    return [(m.start(), m.end()) for kind, pat in _patterns_for(text, language) if kind not in ("y", "ago")
+            for m in pat.finditer(text)]
+
+
+def _patterns_for(text: str, language: str) -> list[tuple[str, re.Pattern[str]]]:
+    if language in ("zh", "ja", "ko") or _CJK_DATE_CHAR.search(text):
+        return _CJK_DATES + _date_patterns(language)
+    return _date_patterns(language)
 
 
 def dates(sentence: str, language: str, ref_date: str | None = None) -> list[Fact]:
@@ -557,8 +569,7 @@ def dates(sentence: str, language: str, ref_date: str | None = None) -> list[Fac
         except ValueError:
             ref = None
     months = _date_names(language)[0]
-    cjk = language in ("zh", "ja", "ko")
-    pats = _CJK_DATES + _date_patterns(language) if cjk else _date_patterns(language)
+    pats = _patterns_for(text, language)
     out: list[Fact] = []
     taken: list[tuple[int, int]] = []
     for kind, pat in pats:
@@ -572,7 +583,8 @@ def dates(sentence: str, language: str, ref_date: str | None = None) -> list[Fac
             if value is None:
                 continue
             start = m.start() + len(m.group(0)) - len(m.group(0).lstrip())
-            out.append(Fact("date", sentence[start:m.end()].rstrip(), value, None, start, m.end(), conf))
+            out.append(Fact("date", sentence[start:m.end()].rstrip(), value, "ago" if kind == "ago" else None, start,
+                            m.end(), conf))
             taken.append((m.start(), m.end()))
     return sorted(out, key=lambda f: f.start)
 
@@ -597,14 +609,15 @@ def extract_facts(sentence: str, language: str, ref_date: str | None = None) -> 
     """
     language = (language or "").split("-")[0].split("_")[0].lower()
     found_dates = dates(sentence, language, ref_date)
-    spans = [(d.start, d.end) for d in found_dates] + date_spans(sentence, language)
+    # digits inside a date are not counts, but "50 years ago" also counts 50 years
+    spans = [(d.start, d.end) for d in found_dates if d.unit != "ago"] + date_spans(sentence, language)
     facts = numbers(sentence, language, spans) + found_dates
     facts += [Fact(n.kind, n.text, n.value, None, n.start, n.end, n.confidence) for n in places(sentence, language)]
     names = organizations(sentence) + (people(sentence) if language not in ("zh", "ja", "ko") else [])
-    for n in names:
-        if not any(f.start < n.end and n.start < f.end and f.kind == "place" and (f.start, f.end) == (n.start, n.end)
-                   for f in facts):
-            facts.append(Fact(n.kind, n.text, n.value, None, n.start, n.end, n.confidence))
+    place_spans = {(f.start, f.end) for f in facts if f.kind == "place"}
+    facts += [Fact(n.kind, n.text, n.value, None, n.start, n.end, n.confidence) for n in names
+              if (n.start, n.end) not in place_spans]
+    facts = [dataclasses.replace(f, unit=None) if f.kind == "date" else f for f in facts]
     return sorted(facts, key=lambda f: (f.start, f.kind))
 
 

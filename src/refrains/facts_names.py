@@ -34,7 +34,7 @@ _NOT_PLACES = frozenset({"ZZ", "QO", "XA", "XB", "EZ", "UN", "EU", "001", "150",
 _INFLECTED = frozenset({"ru", "uk", "pl", "cs", "is", "bg", "hr", "sk", "sl", "sr", "fi", "hu", "lt", "lv", "et"})
 _TOKEN = re.compile(r"[^\W\d_](?:[\w'’.-]*[^\W_])?")
 _CJK_CHAR = re.compile(r"[\u3040-\u30ff\u3400-\u9fff\uac00-\ud7af]")
-_ENDINGS = re.compile(r"[аяйьоеиыуюaeiouyąęáéíóúý]+$")
+_ENDINGS = re.compile(r"[аяйьоеиыуюaeiouyąęáéíóúý]$")
 _AR_PREFIXES = ("وال", "بال", "فال", "كال", "لل", "و", "ب", "ل", "ف", "ك")
 
 
@@ -122,7 +122,7 @@ def gazetteer() -> _Gazetteer:
 def _variants(word: str, language: str) -> list[str]:
     """Other spellings of one token to try: possessive, elision, case endings, proclitics."""
     out = []
-    if word.endswith("'s") or word.endswith("'"):
+    if word.endswith(("'s", "'")):
         out.append(word[:-2] if word.endswith("'s") else word[:-1])
     if "'" in word[:6]:
         out.append(word.split("'", 1)[1])
@@ -173,9 +173,11 @@ def places(sentence: str, language: str = "") -> list[Name]:
             if code is None and n == 1:
                 code = next((g.names[v] for v in _variants(key, language) if v in g.names), None)
                 if code is None and language in _INFLECTED:
-                    code = next((g.stems[key[:-k]] for k in (1, 2, 3, 0) if key[:len(key) - k] in g.stems), None)
+                    code = next((g.stems[s] for s in (key[:-1], key[:-2], key[:-3], key) if s in g.stems), None)
             if code and not (n == 1 and tok.isupper() and len(tok) <= 3):
                 start, end = tokens[i].start(), tokens[i + n - 1].end()
+                if sentence[end - 2:end] in ("'s", "’s"):
+                    end -= 2  # the place, not its possessive
                 out.append(Name("place", sentence[start:end], code, start, end, 0.9))
                 matched = n
                 break
@@ -192,8 +194,13 @@ def _org_aliases() -> tuple[dict[str, str], re.Pattern[str]]:
     for canonical, forms in lexicon()["organizations"].items():
         for form in forms:
             table[form] = canonical
-    alternation = "|".join(re.escape(f) for f in sorted(table, key=len, reverse=True))
-    return table, re.compile(rf"(?<![\w.])(?:{alternation})(?![\w])")
+    def alternation(forms: list[str]) -> str:
+        return "|".join(re.escape(f) for f in sorted(forms, key=len, reverse=True))
+
+    cjk = [f for f in table if _CJK_CHAR.search(f)]
+    latin = [f for f in table if not _CJK_CHAR.search(f)]
+    # CJK is written without spaces, so its aliases need no word boundary
+    return table, re.compile(rf"{alternation(cjk)}|(?<![\w.])(?:{alternation(latin)})(?![\w])")
 
 
 _ORG_HEAD = (r"Ministry|Department|Agency|Center|Centre|Council|Commission|Embassy|Bank|Office|Institute|"
@@ -204,7 +211,7 @@ _ORG = re.compile(rf"\b(?:[A-Z][\w&'-]+\s+){{0,5}}(?:{_ORG_HEAD})\b(?:\s+(?:of|f
                   rf"(?:the\s+)?(?:[A-Z][\w'-]+\s*){{1,4}})?|\b[A-Z][A-Z&]{{1,5}}\b")
 _NOT_ORGS = frozenset({"Q", "A", "R", "CEO", "GMT", "UTC", "CET", "AM", "PM", "TV", "OK", "ID", "COVID", "PCR", "GDP",
                        "BIP", "PIB", "ВВП", "DNA", "HIV", "AIDS", "SMS", "PDF", "USD", "EUR", "GBP", "CNY", "RUB",
-                       "VAT", "TVA", "MwSt", "CO", "PS", "NB", "FAQ", "IT", "AI", "KI", "II", "III", "IV", "VI",
+                       "VAT", "TVA", "MwSt", "CO", "PS", "NB", "FAQ", "Q&A", "Q&R", "F&A", "IT", "AI", "KI", "II", "III", "IV", "VI",
                        "VII", "VIII", "IX", "XI", "XII", "MP", "MPs", "NHS", "I", "OF", "THE", "AND"})
 
 

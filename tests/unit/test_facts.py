@@ -1,25 +1,79 @@
 from __future__ import annotations
 
+import json
+import re
+from pathlib import Path
+
 import pytest
 
-from refrains.facts import drift, extract_facts
+from refrains.facts import Fact, drift, extract_facts
+
+SEEDS = Path(__file__).resolve().parents[3] / "shared" / "seeds"
+WMT = Path(__file__).resolve().parents[3] / "shared" / "benchmarks" / "wmt21-doc-translations" / \
+    "newstest2021_docs.dev.jsonl"
 
 
 def values(text: str, lang: str, kind: str, ref: str | None = None) -> list[object]:
     return [f.value for f in extract_facts(text, lang, ref) if f.kind == kind]
 
 
+def seed_facts(prefix: str, lang: str, ref: str) -> list[Fact]:
+    """Facts of one seed document, split into sentences crudely (full stops followed by space, CJK stops)."""
+    path = next(SEEDS.glob(f"{prefix}_*.txt"))
+    sentences = re.split(r"(?<=[.!?])\s+|(?<=[。！？!?])|\n+", path.read_text(encoding="utf-8"))
+    return [f for s in sentences if s.strip() for f in extract_facts(s, lang, ref)]
+
+
+# -- the seed acceptance expectations --------------------------------------------------------
+needs_seeds = pytest.mark.skipif(not SEEDS.is_dir(), reason="seed corpus not present")
+
+
+@needs_seeds
+def test_seed_003_and_004_carry_the_cncert_figures() -> None:
+    zh = {f.value for f in seed_facts("003", "zh", "2022-07-19") if f.kind == "number"}
+    en = {f.value for f in seed_facts("004", "en", "2021-07-19") if f.kind == "number"}
+    assert {52000.0, 5310000.0} <= zh
+    assert {52000.0, 5310000.0, 4460000.0, 2150000.0, 1940000.0} <= en
+
+
+@needs_seeds
+def test_seed_003_and_004_count_the_same_things() -> None:
+    zh = {(f.value, f.unit) for f in seed_facts("003", "zh", "2022-07-19") if f.kind == "number"}
+    en = {(f.value, f.unit) for f in seed_facts("004", "en", "2021-07-19") if f.kind == "number"}
+    assert {(52000.0, "server"), (5310000.0, "host")} <= zh & en
+
+
+@needs_seeds
+def test_seed_001_and_002_name_the_same_countries() -> None:
+    en = {f.value for f in seed_facts("001", "en", "2020-07-25") if f.kind == "place"}
+    fr = {f.value for f in seed_facts("002", "fr", "2020-07-25") if f.kind == "place"}
+    assert en == fr == {"BE", "CN", "US"}
+
+
+@needs_seeds
+def test_seed_dates_resolve_against_the_document_date() -> None:
+    zh = {f.value for f in seed_facts("003", "zh", "2022-07-19") if f.kind == "date"}
+    en = {f.value for f in seed_facts("004", "en", "2021-07-19") if f.kind == "date"}
+    assert {"2022-07-18", "2020", "2020-09"} <= zh  # "18日", "7月18日", "2020年", "2020年9月"
+    assert {"2021-07-19", "2020", "2020-09"} <= en  # "July 19", "on the 19th", "September last year"
+
+
+# -- numbers -------------------------------------------------------------------------------
 @pytest.mark.parametrize(("text", "lang", "expected"), [
     ("about 5.31 million hosts in China", "en", [5310000.0]),
     ("a total of about 52,000 computer malicious program control servers", "en", [52000.0]),
     ("environ 5,31 millions d'ordinateurs et 52 000 serveurs", "fr", [5310000.0, 52000.0]),
+    ("environ 52\u00a0000 serveurs", "fr", [52000.0]),
     ("rund 4,46 Millionen Rechner und 52.000 Server", "de", [4460000.0, 52000.0]),
     ("unos 5,31 millones de equipos", "es", [5310000.0]),
     ("около 4,46 млн компьютеров", "ru", [4460000.0]),
     ("约5.2万个计算机恶意程序控制服务器控制了中国境内约531万台主机", "zh", [52000.0, 5310000.0]),
+    ("ステッカー発行は１万１０００店舗にとどまっている。", "ja", [11000.0]),
     ("两千名工人", "zh", [2000.0]),
     ("two thousand workers", "en", [2000.0]),
+    ("zweitausend Arbeiter", "de", [2000.0]),
     ("ارتفع العدد إلى ٥٫٣ مليون شخص", "ar", [5300000.0]),
+    ("The price was 5.310 dollars", "en", [5.31]),
 ])
 def test_numbers_with_magnitudes_in_many_languages(text: str, lang: str, expected: list[float]) -> None:
     assert values(text, lang, "number") == expected
@@ -28,35 +82,112 @@ def test_numbers_with_magnitudes_in_many_languages(text: str, lang: str, expecte
 def test_units_percent_and_money() -> None:
     facts = [(f.value, f.unit) for f in extract_facts("Prices rose 4.5% to $52,000 for 3 million hosts.", "en")
              if f.kind == "number"]
-    assert facts == [(4.5, "percent"), (52000.0, "USD"), (3000000.0, "hosts")]
+    assert facts == [(4.5, "percent"), (52000.0, "USD"), (3000000.0, "host")]
+    assert [(f.value, f.unit) for f in extract_facts("une hausse de 3,5 % à 20 000 €", "fr")
+            if f.kind == "number"] == [(3.5, "percent"), (20000.0, "EUR")]
 
 
-def test_years_and_date_parts_are_not_counts() -> None:
-    assert values("In 2020, on July 19, the 7月18日 statement", "en", "number") == []
+def test_counted_nouns_share_a_key_across_languages() -> None:
+    units: dict[str, set[str | None]] = {}
+    for text, lang in [("5.31 million hosts", "en"), ("5,31 millions d'hôtes", "fr"), ("531万台主机", "zh"),
+                       ("52,000 servers", "en"), ("52 000 serveurs", "fr"), ("52.000 Server", "de")]:
+        units.setdefault(lang, set()).update(f.unit for f in extract_facts(text, lang) if f.kind == "number")
+    assert units["en"] == {"host", "server"} and units["fr"] == {"host", "server"}
+    assert units["zh"] == {"host"} and units["de"] == {"server"}
+
+
+def test_years_times_phones_and_date_parts_are_not_counts() -> None:
+    assert values("In 2020, on July 19, the statement", "en", "number") == []
     assert values("问:7月18日,比利时外交大臣发表声明", "zh", "number") == []
+    assert values("2020-07-25 22:33", "en", "number") == []
+    assert values("Call +32 2 123 45 67 or 0800 123 456 now.", "en", "number") == []
+    assert values("1. The first point, on the 3rd floor", "en", "number") == []
+    assert values("中印两军举行第十六轮军长级会谈", "zh", "number") == []
+    assert values("millions of people", "en", "number") == []
 
 
-def test_dates_absolute_and_relative() -> None:
-    assert values("2020年9月，中方发起倡议", "zh", "date") == ["2020-09"]
-    assert values("问:7月18日,比利时外交大臣", "zh", "date", "2022-07-19") == ["2022-07-18"]
-    assert values("据大使馆网站18日消息", "zh", "date", "2022-07-19") == ["2022-07-18"]
-    assert values("NATO issued a statement on the 19th.", "en", "date", "2021-07-19") == ["2021-07-19"]
-    assert values("in September last year", "en", "date", "2021-07-19") == ["2020-09"]
-    assert values("last September", "en", "date", "2021-07-19") == ["2020-09"]
-    assert values("Bruxelles, le 25 juillet 2020", "fr", "date") == ["2020-07-25"]
-    assert values("the 19th", "en", "date") == []  # nothing to resolve it against
+def test_a_relative_span_keeps_its_count() -> None:
+    facts = extract_facts("diplomatic relations established 50 years ago", "en", "2020-07-25")
+    assert {(f.kind, f.value, f.unit) for f in facts} == {("number", 50.0, "year"), ("date", "1970-07-25", None)}
 
 
+# -- dates ---------------------------------------------------------------------------------
+@pytest.mark.parametrize(("text", "lang", "ref", "expected"), [
+    ("2020年9月，中方发起倡议", "zh", None, ["2020-09"]),
+    ("问:7月18日,比利时外交大臣", "zh", "2022-07-19", ["2022-07-18"]),
+    ("据大使馆网站18日消息", "zh", "2022-07-19", ["2022-07-18"]),
+    ("去年9月，中方发起倡议", "zh", "2021-07-19", ["2020-09"]),
+    ("NATO issued a statement on the 19th.", "en", "2021-07-19", ["2021-07-19"]),
+    ("China News Agency, Brussels, July 19.", "en", "2021-07-19", ["2021-07-19"]),
+    ("in September last year", "en", "2021-07-19", ["2020-09"]),
+    ("last September", "en", "2021-07-19", ["2020-09"]),
+    ("Bruxelles, le 25 juillet 2020", "fr", None, ["2020-07-25"]),
+    ("Am 19. Juli 2021 in Brüssel", "de", None, ["2021-07-19"]),
+    ("el 3 de mayo de 2021", "es", None, ["2021-05-03"]),
+    ("19 июля 2021 года", "ru", None, ["2021-07-19"]),
+    ("Il y a trois jours", "fr", "2021-07-19", ["2021-07-16"]),
+    ("Yesterday the ministry said", "en", "2021-07-19", ["2021-07-18"]),
+    ("the 19th", "en", None, []),  # nothing to resolve it against
+])
+def test_dates_absolute_and_relative(text: str, lang: str, ref: str | None, expected: list[str]) -> None:
+    assert values(text, lang, "date", ref) == expected
+
+
+def test_date_confidence_falls_with_what_is_inferred() -> None:
+    def conf(text: str, lang: str) -> float:
+        return next(f.confidence for f in extract_facts(text, lang, "2021-07-19") if f.kind == "date")
+
+    assert conf("on July 19, 2021", "en") == 1.0
+    assert 0.5 <= conf("on the 19th", "en") < conf("on July 19", "en") < 1.0
+    assert conf("the servers of 2020 and more", "en") < 0.9  # a bare year is a weak date
+
+
+# -- names ---------------------------------------------------------------------------------
 def test_places_match_across_languages_and_scripts() -> None:
     en = set(values("China has never posed any threat to Belgium, the United States said.", "en", "place"))
     fr = set(values("La Chine ne constitue aucune menace pour la Belgique, disent les États-Unis.", "fr", "place"))
     zh = set(values("中国从未对比利时构成威胁，美国说。", "zh", "place"))
-    assert en == fr == zh == {"CN", "BE", "US"}
+    ru = set(values("Китай никогда не угрожал Бельгии, заявили в США.", "ru", "place"))
+    ar = set(values("الصين لم تشكل أي تهديد لبلجيكا، قالت الولايات المتحدة.", "ar", "place"))
+    de = set(values("Chinas Botschaft in Belgien und die USA", "de", "place"))
+    assert en == fr == zh == ru == ar == de == {"CN", "BE", "US"}
 
 
-def test_organizations_by_rule() -> None:
+def test_places_need_a_capital_and_keep_possessives_out() -> None:
+    facts = extract_facts("We ate turkey in China's south.", "en")
+    assert [(f.text, f.value) for f in facts if f.kind == "place"] == [("China", "CN")]
+
+
+def test_organizations_by_alias_and_rule() -> None:
     orgs = values("NATO and the US Department of Justice answered.", "en", "organization")
-    assert "NATO" in orgs and "US Department of Justice" in orgs
+    assert orgs == ["NATO", "US Department of Justice"]
+    assert values("L'OTAN et l'UE ont répondu.", "fr", "organization") == ["NATO", "European Union"]
+    assert "European Union" in values("北约和欧盟发表声明", "zh", "organization")
+    assert "US" not in values("the US said", "en", "organization")
+
+
+def test_people_after_a_title() -> None:
+    assert values("Foreign Minister Sophie Wilmès said on Tuesday", "en", "person") == ["Sophie Wilmès"]
+    assert values("Li Xiaoyu and Dong Jiazhi", "en", "person") == []  # no title: out of reach of the rules
+
+
+def test_facts_are_records_with_offsets() -> None:
+    sentence = "about 5.31 million hosts in Belgium"
+    for f in extract_facts(sentence, "en"):
+        assert sentence[f.start:f.end] == f.text
+        assert set(f.as_dict()) == {"kind", "text", "value", "unit", "start", "end", "confidence"}
+
+
+@pytest.mark.skipif(not WMT.is_file(), reason="WMT21 benchmark not present")
+def test_real_sentences_from_wmt21_keep_offsets_and_kinds() -> None:
+    rows = [json.loads(line) for line in WMT.read_text(encoding="utf-8").splitlines()[:40]]
+    n = 0
+    for row in rows:
+        for s in row["src_segments"]:
+            for f in extract_facts(s, row["src_lang"], "2021-07-19"):
+                assert s[f.start:f.end] == f.text and f.kind in ("number", "date", "place", "person", "organization")
+                n += 1
+    assert n > 100
 
 
 def test_drift_flags_a_changed_figure_only() -> None:
