@@ -4,10 +4,10 @@ from __future__ import annotations
 
 __version__ = "0.1.0"
 
-from refrains.config import Settings, load_settings  # noqa: E402
-from refrains.errors import RefrainsError  # noqa: E402
-from refrains.models import Document, Link, Story, TalkingPoint  # noqa: E402
-from refrains.pipeline import Pipeline, Report, analyze  # noqa: E402
+from refrains.config import Settings, load_settings
+from refrains.errors import RefrainsError
+from refrains.models import Document, Link, Story, TalkingPoint
+from refrains.pipeline import Pipeline, Report, analyze
 
 __all__ = [
     "Document",

@@ -22,7 +22,7 @@ from pathlib import Path
 from typing import Any
 
 from refrains.errors import ConfigError
-from refrains.ingest import DEFAULT_MAX_BYTES  # noqa: E402  (one definition, in the reader)
+from refrains.ingest import DEFAULT_MAX_BYTES
 from refrains.link import LinkSettings
 
 

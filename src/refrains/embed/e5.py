@@ -34,4 +34,4 @@ class E5Embedder:
             return np.zeros((0, self.dim), dtype=np.float32)
         out = np.asarray(self._model.query(list(texts)), dtype=np.float32).reshape(len(texts), -1)
         norms = np.linalg.norm(out, axis=1, keepdims=True)
-        return out / np.maximum(norms, 1e-12)
+        return np.asarray(out / np.maximum(norms, 1e-12), dtype=np.float32)

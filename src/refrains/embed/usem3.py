@@ -47,4 +47,4 @@ class Usem3Embedder:
             return np.zeros((0, self.dim), dtype=np.float32)
         out = np.asarray(self._model.encode(list(texts)), dtype=np.float32)
         norms = np.linalg.norm(out, axis=1, keepdims=True)
-        return out / np.maximum(norms, 1e-12)
+        return np.asarray(out / np.maximum(norms, 1e-12), dtype=np.float32)

@@ -90,4 +90,4 @@ def spread(items: list[Any], limit: int | None) -> list[Any]:
     return [items[int(i * step)] for i in range(limit)]
 
 
-__all__ = ["spread", "EvalResult", "default_data_dir", "find_file", "run_benchmark"]
+__all__ = ["EvalResult", "default_data_dir", "find_file", "run_benchmark", "spread"]

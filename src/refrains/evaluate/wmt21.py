@@ -112,4 +112,4 @@ def alignment_accuracy(rows: list[dict[str, Any]], pipe: Pipeline) -> tuple[int,
     return correct, total
 
 
-__all__ = ["run", "np"]
+__all__ = ["np", "run"]

@@ -181,7 +181,8 @@ class SQLiteStore:
     @staticmethod
     def _doc(row: Sequence[Any]) -> Document:
         removed = tuple(Removed(**r) for r in json.loads(row[10] or "[]"))
-        return Document(*row[:10], removed=removed)
+        return Document(id=row[0], path=row[1], text=row[2], language=row[3], title=row[4], date=row[5],
+                        date_source=row[6], source=row[7], url=row[8], encoding=row[9], removed=removed)
 
     def documents(self) -> list[Document]:
         """All documents, dated ones first in date order, then by id."""
