@@ -17,7 +17,7 @@ demo: venv
 	$(BIN)/refrains analyze $(SEEDS) --db refrains.db --json report.json
 
 test: venv browser
-	$(BIN)/python -m pytest -q tests
+	$(BIN)/python -m pytest -q tests --doctest-modules src/refrains
 
 # Debian's Chromium (and a CJK font) for the browser tests; never a downloaded browser.
 browser:

@@ -66,8 +66,8 @@ def margin_matrix(sim: np.ndarray, k: int = 4, fwd: np.ndarray | None = None,
 
     Examples:
         >>> s = np.array([[0.9, 0.2], [0.3, 0.8]], dtype=np.float32)
-        >>> margin_matrix(s, k=2).round(2).tolist()
-        [[1.56, 0.33], [0.5, 1.45]]
+        >>> [[round(float(x), 2) for x in row] for row in margin_matrix(s, k=2)]
+        [[1.57, 0.38], [0.52, 1.52]]
     """
     if fwd is None:
         fwd = knn_mean(sim, k, axis=1)

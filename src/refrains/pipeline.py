@@ -42,7 +42,7 @@ def document_id(text: str) -> str:
 
     Examples:
         >>> document_id("China is a victim of cyber attacks.")
-        'd7e0ad5b6cd3e0a5f'
+        'ddfb077dc3e13da57'
     """
     norm = " ".join(unicodedata.normalize("NFC", text).split())
     return "d" + hashlib.sha256(norm.encode("utf-8")).hexdigest()[:16]
