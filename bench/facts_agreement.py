@@ -1,6 +1,6 @@
 """Cross-lingual agreement of extracted figures on WMT21 sentence-aligned translations.
 
-    python bench/facts_agreement.py [--data ../shared/benchmarks/wmt21-doc-translations] [--out docs/facts.md]
+    python bench/facts_agreement.py [--data ../shared/benchmarks/wmt21-doc-translations] [--out docs/facts-agreement.md]
 
 A human translation carries the same figures as its source. For every gold-aligned
 segment pair (source, human reference), the numbers (years excluded) extracted on each
@@ -34,7 +34,7 @@ def figures(text: str, lang: str) -> set[float]:
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[1])
     ap.add_argument("--data", default=str(ROOT.parent / "shared" / "benchmarks" / "wmt21-doc-translations"))
-    ap.add_argument("--out", default=str(ROOT / "docs" / "facts.md"))
+    ap.add_argument("--out", default=str(ROOT / "docs" / "facts-agreement.md"))
     args = ap.parse_args()
     path = sorted(Path(args.data).glob("*.jsonl"))[0]
     stats: dict[str, list[int]] = defaultdict(lambda: [0, 0, 0, 0])  # src figs, tgt figs, src found, tgt found

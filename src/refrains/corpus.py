@@ -6,6 +6,7 @@ Sentence vectors sit in one ``(n, d)`` matrix; each document owns a contiguous s
 from __future__ import annotations
 
 import re
+from collections import Counter
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -41,26 +42,32 @@ class Corpus:
     by_id: dict[str, Document] = field(default_factory=dict)
     _tfidf: dict[str, dict[str, float]] = field(default_factory=dict, repr=False)
     _shingles: dict[str, set[str]] = field(default_factory=dict, repr=False)
+    _df: Counter[str] = field(default_factory=Counter, repr=False)
 
     @classmethod
     def build(cls, documents: list[Document], sentences: dict[str, list[Sentence]],
               keys: list[tuple[str, int]], vectors: np.ndarray) -> Corpus:
         """Index ``vectors`` (rows keyed by ``(doc_id, index)``) by document."""
-        order = {k: i for i, k in enumerate(keys)}
-        rows: list[int] = []
-        offsets: dict[str, tuple[int, int]] = {}
-        docs = [d for d in documents if sentences.get(d.id)]
-        for d in docs:
-            start = len(rows)
-            rows.extend(order[(d.id, s.index)] for s in sentences[d.id])
-            offsets[d.id] = (start, len(rows))
         dim = vectors.shape[1] if vectors.ndim == 2 and vectors.shape[0] else 0
-        mat = vectors[rows] if rows else np.zeros((0, dim), dtype=np.float32)
-        texts = [s.text for d in docs for s in sentences[d.id]]
-        weights = np.array([weight(t) for t in texts], dtype=np.int32)
+        docs = [d for d in documents if sentences.get(d.id)]
+        # The store returns each document's rows together, in sentence order: the matrix is
+        # used as it is (no reordered copy: at scale it is the largest thing in memory).
+        first: dict[str, int] = {}
+        for i, (doc_id, _) in enumerate(keys):
+            first.setdefault(doc_id, i)
+        offsets: dict[str, tuple[int, int]] = {}
+        for d in docs:
+            a = first.get(d.id)
+            n = len(sentences[d.id])
+            if a is None or a + n > len(keys) or keys[a + n - 1] != (d.id, sentences[d.id][-1].index):
+                raise ValueError(f"document {d.id}: sentence vectors missing or out of order")
+            offsets[d.id] = (a, a + n)
+        mat = vectors if vectors.ndim == 2 and vectors.shape[0] else np.zeros((0, dim), dtype=np.float32)
+        weights = np.zeros(mat.shape[0], dtype=np.int32)
         doc_vecs = np.zeros((len(docs), dim), dtype=np.float32)
         for i, d in enumerate(docs):
             a, b = offsets[d.id]
+            weights[a:b] = [weight(s.text) for s in sentences[d.id]]
             v = mat[a:b].mean(axis=0) if b > a else np.zeros(dim, dtype=np.float32)
             doc_vecs[i] = v / max(float(np.linalg.norm(v)), 1e-12)
         return cls(docs, sentences, np.ascontiguousarray(mat, dtype=np.float32), offsets,
@@ -68,21 +75,28 @@ class Corpus:
                    {d.id: d for d in docs})
 
     def tfidf(self, doc_id: str) -> dict[str, float]:
-        """Unit TF-IDF vector of a document's words (IDF over this corpus, computed once)."""
-        if not self._tfidf:
-            import math
-            from collections import Counter
+        """Unit TF-IDF vector of a document's words (document frequencies over this corpus).
 
-            counts = {d.id: Counter(w.lower() for w in _WORD.findall(d.text)) for d in self.documents}
-            df: Counter[str] = Counter()
-            for c in counts.values():
-                df.update(c.keys())
-            n = len(counts)
-            for d, c in counts.items():
-                v = {w: (1 + math.log(k)) * (math.log((n + 1) / (df[w] + 1)) + 1) for w, k in c.items()}
-                norm = math.sqrt(sum(x * x for x in v.values())) or 1.0
-                self._tfidf[d] = {w: x / norm for w, x in v.items()}
-        return self._tfidf.get(doc_id, {})
+        Document frequencies are counted once; each document's vector is made when first
+        asked for and kept (only documents in candidate pairs are ever asked for).
+        """
+        import math
+
+        if doc_id in self._tfidf:
+            return self._tfidf[doc_id]
+        if not self._df:
+            for d in self.documents:
+                self._df.update({w.lower() for w in _WORD.findall(d.text)})
+            self._df[""] = len(self.documents)  # the corpus size rides along
+        doc = self.by_id.get(doc_id)
+        if doc is None:
+            return {}
+        n = self._df[""]
+        counts = Counter(w.lower() for w in _WORD.findall(doc.text))
+        v = {w: (1 + math.log(k)) * (math.log((n + 1) / (self._df[w] + 1)) + 1) for w, k in counts.items()}
+        norm = math.sqrt(sum(x * x for x in v.values())) or 1.0
+        self._tfidf[doc_id] = out = {w: x / norm for w, x in v.items()}
+        return out
 
     def shingles(self, doc_id: str) -> set[str]:
         """Word 3-shingles (character 5-grams for CJK) of a document, computed once."""

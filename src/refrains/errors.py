@@ -30,6 +30,10 @@ class InputError(RefrainsError):
         self.path = path
         self.reason = reason
 
+    def __reduce__(self) -> tuple[type[InputError], tuple[str, str]]:
+        # pickled across worker processes: rebuild from both arguments, not from the message
+        return (type(self), (self.path, self.reason))
+
 
 class DecodeError(InputError):
     """Bytes that are not text in any encoding refrains can detect."""

@@ -70,9 +70,9 @@ _SPACE_GROUPS = frozenset({"fr", "ru", "uk", "pl", "cs", "sk", "sv", "no", "nb",
                            "pt", "es", "it", "de", "nl", "is", "da", "ro", "hr", "sl"})
 _MAGNITUDE = {
     "thousand": 1e3, "thousands": 1e3, "mille": 1e3, "milles": 1e3, "tausend": 1e3, "tsd": 1e3, "mil": 1e3,
-    "тыс": 1e3, "тысяч": 1e3, "тысячи": 1e3, "тысяча": 1e3, "ألف": 1e3, "آلاف": 1e3, "þúsund": 1e3, "k": 1e3,
+    "тыс": 1e3, "тысяч": 1e3, "тысячи": 1e3, "тысяча": 1e3, "ألف": 1e3, "ألفا": 1e3, "آلاف": 1e3, "þúsund": 1e3, "k": 1e3,
     "million": 1e6, "millions": 1e6, "mio": 1e6, "millionen": 1e6, "millón": 1e6, "millones": 1e6, "mn": 1e6,
-    "mln": 1e6, "млн": 1e6, "миллион": 1e6, "миллиона": 1e6, "миллионов": 1e6, "مليون": 1e6, "ملايين": 1e6,
+    "mln": 1e6, "млн": 1e6, "миллион": 1e6, "миллиона": 1e6, "миллионов": 1e6, "مليون": 1e6, "مليونا": 1e6, "ملايين": 1e6,
     "milljón": 1e6, "milljónir": 1e6, "milljóna": 1e6, "milljónum": 1e6, "miljoen": 1e6, "milione": 1e6,
     "milioni": 1e6, "milhão": 1e6, "milhões": 1e6, "m": 1e6,
     "billion": 1e9, "billions": 1e9, "milliard": 1e9, "milliards": 1e9, "milliarde": 1e9, "milliarden": 1e9,
@@ -105,6 +105,10 @@ _SKIP = re.compile(
     r"|第\s*[\d零〇一二两三四五六七八九十百千]+"  # Chinese ordinals
     r"|(?<![\w.,])\d+(?:st|nd|rd|th|er|e|ème|te|ten|ter|º|ª)(?!\w)"  # ordinals
     r"|^\s*\(?\d{1,2}[.)](?=\s)"  # list numbering
+    r"|(?<![\w'])'?\d{0,2}\d0s(?!\w)|(?<![\d.,])\d?\d0(?:er|-[ех])(?!\w)"  # decades ("'60s", "1990s", "90er", "90-е")
+    r"|الـ\s?\d+"  # Arabic ordinals ("الرئيس الـ35")
+    r"|\d+\s*(?:位|番目|人目|回目|度目|作目|年生)"  # Japanese ordinal counters ("13位", "85人目")
+    r"|(?:午前|午後|上午|下午|晚上|凌晨)\s*\d{1,2}\s*[時时点](?:\s*\d{1,2}\s*分)?|(?<!\d)\d{1,2}\s*時(?![間间])"  # times
 )
 _CJK_NUMBER = re.compile(r"(?:\d+(?:\.\d+)?\s?[亿億兆])?(?:\d+(?:\.\d+)?\s?[万萬])?(?:\d+(?:\.\d+)?\s?千)?\d*")
 _CN_NUMERAL = re.compile(r"(?:百分之)?[零〇一二两三四五六七八九十百千万亿点]{2,}|[二两三四五六七八九](?=[十百千万亿])")
@@ -138,7 +142,7 @@ def _number_pattern(language: str) -> re.Pattern[str]:
     group = r"[,.\u00a0\u202f ]" if language in _SPACE_GROUPS else r"[,.\u00a0\u202f]"
     return re.compile(
         rf"(?P<cur>(?<![\w])(?:{_CUR_RE})\s?)?"
-        rf"(?<![0-9A-Za-z.,\-/])(?P<num>\d{{1,3}}(?:(?P<sep>{group})\d{{3}})(?:(?P=sep)\d{{3}})*(?:[.,]\d+)?"
+        rf"(?<![0-9A-Za-z.,/])(?<![\w.,/][-−])(?P<num>\d{{1,3}}(?:(?P<sep>{group})\d{{3}})(?:(?P=sep)\d{{3}})*(?:[.,]\d+)?"
         r"|\d+(?:[.,]\d+)?)(?![\d/])"
         rf"(?:\s?(?P<mag>(?:{_MAG_RE})\.?)(?![\w]))?"
         rf"(?:\s?(?P<pct>{_PERCENT}))?(?:\s?(?P<cur2>(?:{_CUR_RE}))(?![\w]))?",
@@ -266,6 +270,7 @@ def numbers(sentence: str, language: str, skip: list[tuple[int, int]] | None = N
         out.append(Fact("number", sentence[start:end], value, unit, start, end, confidence))
         taken.append((start, end))
 
+    magnitudes: dict[int, float] = {}  # start -> magnitude word's value, to join "4 ملايين و588 ألفا و360"
     if cjk:
         for m in _CJK_NUMBER.finditer(text):
             if not m.group(0) or not re.search(r"[万萬亿億兆千]", m.group(0)) or not free(m.start(), m.end()):
@@ -285,18 +290,85 @@ def numbers(sentence: str, language: str, skip: list[tuple[int, int]] | None = N
         mag = (m.group("mag") or "").lower().rstrip(".")
         if mag in ("m", "k") and not cur:
             mag = ""  # "5 m" is metres, not millions, unless it is money
-        if not mag and not cur and not m.group("pct") and re.fullmatch(r"(1[89]|20)\d\d", m.group("num")):
+        if (not mag and not cur and not m.group("pct") and _YEAR_LIKE.fullmatch(m.group("num"))
+                and not _year_is_count(text, m.start("num"), m.end("num"), language)):
             continue  # a year: see dates()
         value *= _MAGNITUDE.get(mag, 1.0)
+        start = m.start() if m.group("cur") else m.start("num")
+        if start == m.start("num") and start > 0 and text[start - 1] in "-−":
+            value, start = -value, start - 1  # "(-2,49%)", "-35.80 dólares"; "COVID-19" and "2-0" never get here
         end = m.end() if (mag or m.group("pct") or m.group("cur2")) else m.end("num")
         unit = "percent" if m.group("pct") else _CURRENCY[cur] if cur else _counted_noun(text, end, language)
-        add(m.start() if m.group("cur") else m.start("num"), end, value, unit, 1.0)
+        magnitudes[start] = _MAGNITUDE.get(mag, 1.0)
+        add(start, end, value, unit, 1.0)
+    out = _join_compounds(sentence, text, out, magnitudes)
+    taken += [(f.start, f.end) for f in out]
     if cjk:
         out += _chinese_numerals(sentence, language, taken)
     pattern = _word_pattern(language)
     if pattern is not None and _may_have_words(text, language):
         out += _word_numbers(sentence, language, pattern, taken)
+    if language in lexicon().get("number_words", {}):
+        out += _table_numbers(sentence, language, taken)
     return sorted(out, key=lambda f: f.start)
+
+
+_YEAR_LIKE = re.compile(r"(1[89]|20)\d\d")
+_YEAR_CUE = re.compile(
+    r"(?:(?<!\w)(?:in|en|im|em|nel|since|seit|depuis|desde|from|until|by|von|bis|del|au|dal|year|année|jahr|año|"
+    r"ano|anno|árið|sedan|в|с|по|до|к|за)|في|عام|سنة|منذ|حتى|لعام|العام)\s*$", re.IGNORECASE)
+_TIME_UNITS = frozenset({"year", "month", "week", "day", "hour", "minute"})
+_RANGE_NEXT = re.compile(r"\s*(?:-|–|to|à|a|al|bis|und|and|et|y|e|إلى|الى|و|до|и)\s*(\d[\d.,\u00a0 ]*)")
+
+
+def _year_is_count(text: str, start: int, end: int, language: str) -> bool:
+    """A year-like number that counts: "2048 houses", "2000 to 10000 dollars" (not "in 2020 cases rose").
+
+    Examples:
+        >>> [f.value for f in numbers("destroyed nearly 2048 homes", "en")]
+        [2048.0]
+        >>> [f.value for f in numbers("in 2020 homes were cheap", "en")]
+        []
+    """
+    partner = _RANGE_NEXT.match(text, end)
+    if partner:
+        other = partner.group(1).strip().rstrip(".,")
+        if other and not _YEAR_LIKE.fullmatch(other) and len(re.sub(r"\D", "", other)) >= 3:
+            return True  # a range whose other end is no year
+    if _YEAR_CUE.search(text[max(0, start - 16):start]) or language in ("zh", "ja", "ko"):
+        return False
+    words = _WORD.findall(text[end:end + 40])
+    if not words or not re.match(r"\s*[^\W\d_]", text[end:end + 40]):
+        return False
+    key = _unit_key(_ELISION.sub("", words[0].lower()))
+    return key is not None and key not in _TIME_UNITS
+
+
+_COMPOUND_GAP = re.compile(r"\s*(?:و|y|e|and|et|und)?\s*")
+
+
+def _join_compounds(sentence: str, text: str, facts: list[Fact], magnitudes: dict[int, float]) -> list[Fact]:
+    """Join a figure written in parts: "164 mil 606" (164606), "4 ملايين و588 ألفا و360" (4588360).
+
+    The part after a magnitude word is smaller than that magnitude and either has a smaller
+    magnitude word of its own or three digits (the remainder is written out in full).
+    """
+    out: list[Fact] = []
+    current = 1.0
+    for f in sorted(facts, key=lambda x: x.start):
+        prev = out[-1] if out else None
+        mag = magnitudes.get(f.start, 1.0)
+        if (prev is not None and current > 1 and 0 < f.value < current and prev.value > 0
+                and _COMPOUND_GAP.fullmatch(text, prev.end, f.start)
+                and (1 < mag < current or (mag == 1 and re.fullmatch(r"\d{3}", f.text.strip()) is not None))):
+            unit = prev.unit if prev.unit and prev.unit.isupper() else f.unit  # a currency stays
+            out[-1] = Fact("number", sentence[prev.start:f.end], prev.value + f.value, unit, prev.start, f.end,
+                           min(prev.confidence, f.confidence))
+            current = mag
+            continue
+        out.append(f)
+        current = mag
+    return out
 
 
 def _may_have_words(text: str, language: str) -> bool:
@@ -338,23 +410,34 @@ def _word_numbers(sentence: str, language: str, pattern: re.Pattern[str],
     out = []
     for m in pattern.finditer(sentence):
         words = m.group(0).strip(" -")
-        if words.lower() in _ONE or words.lower() in ("und", "en", "e", "y", "et", "and"):
+        low = words.lower()
+        if low in ("und", "en", "e", "y", "et", "and"):
             continue
         if any(a < m.end() and m.start() < b for a, b in taken):
             continue
+        end = m.start() + len(words)
+        one = _ONE_MAG.match(sentence, end) if low in _ONE else None
+        if low in _ONE and not one:
+            continue
         try:
-            value = float(text2num(words.lower().replace("-", " ") if language != "fr" else words.lower(), language))
+            value = 1.0 if one else float(text2num(low.replace("-", " ") if language != "fr" else low, language))
         except ValueError:
             continue
-        end = m.start() + len(words)
-        if all(w in _MAGNITUDE or w == "hundred" for w in words.lower().split()):
-            continue  # "millions of people", "thousands" are not figures
-        if value < 100 and not re.search(r"[\s-]", words):
-            continue  # lone small number words ("two sides") are skipped in every language alike
-        tail = _MAG_FOLLOW.match(sentence, end)
-        if tail:  # "zwei Millionen"; English "two million" is already inside the match
+        if all(w in _MAGNITUDE or w == "hundred" for w in low.split()):
+            # "millions of people", "thousands" are not figures; "a million", "mille", "mil millones" are
+            article = re.search(r"(?<!\w)(?:a|one|un|une|uno|una|um|uma|ein|eine|een)\s+$", sentence[:m.start()],
+                                re.IGNORECASE)
+            exact = article or low.split()[0] in ("mille", "mil", "tausend")
+            if not exact or (low.split()[-1] in _VAGUE_MAGNITUDES and low.split()[0] not in ("mil", "mille")):
+                continue
+        tail = one or _MAG_FOLLOW.match(sentence, end)
+        if tail:  # "zwei Millionen", "eine Milliarde"; English "two million" is already inside the match
             value *= _MAGNITUDE.get(tail.group(1).lower(), 1.0)
             end = tail.end()
+        if value < 2:
+            continue  # "one" and "a" are articles as often as numbers
+        if low in _AMBIGUOUS_LONE.get(language, {}) and not re.match(_AMBIGUOUS_LONE[language][low], sentence[end:]):
+            continue  # "tout neuf" (new), "sei bravo" (you are)
         out.append(Fact("number", sentence[m.start():end], value, _counted_noun(sentence, end, language),
                         m.start(), end, 0.8))
     return out
@@ -362,6 +445,78 @@ def _word_numbers(sentence: str, language: str, pattern: re.Pattern[str],
 
 _MAG_FOLLOW = re.compile(r"\s+(millions?|milliards?|billions?|millionen|milliarden|millones|milhões|milioni|miljoen)\b",
                          re.IGNORECASE)
+_ONE_MAG = re.compile(r"\s+(thousand|million|billion|trillion|milliard|milliarde|millón|milhão|milione|miliardo|miljoen|"
+                      r"miljard|tausend)\b", re.IGNORECASE)
+"""After "one", "a", "eine", "un"…: "eine Milliarde" is 1e9."""
+_VAGUE_MAGNITUDES = frozenset({"thousands", "millions", "billions", "trillions", "milliers", "milliards", "miles",
+                               "millones", "milhares", "milhões", "migliaia", "milioni", "miliardi", "duizenden",
+                               "miljoenen", "tausende", "millionen", "milliarden", "hundreds", "centaines", "cientos"})
+_AMBIGUOUS_LONE = {"fr": {"neuf": r"\s+\w+[sx]\b"}, "it": {"sei": r"\s+\w+[ie]\b", "otto": r"\s+\w+[ie]\b"}}
+"""Number words that are also other words; alone they count only before a plural noun."""
+_AR_PREFIXES = ("وال", "بال", "فال", "لل", "ال", "و", "ب", "ل", "ف", "ك")
+
+
+@functools.cache
+def _number_table(language: str) -> tuple[dict[str, float], frozenset[str]]:
+    table = {form: float(value) for value, forms in lexicon()["number_words"][language].items()
+             for form in forms.split()}
+    return table, frozenset(lexicon().get("number_words_vague", {}).get(language, "").split())
+
+
+def _table_value(word: str, language: str, table: dict[str, float]) -> float | None:
+    w = word.lower()
+    if w in table:
+        return table[w]
+    if language == "ar":  # proclitics: "وعشرين", "بخمس", "الأربع"; never "الاثنين" (Monday)
+        for p in _AR_PREFIXES:
+            rest = w[len(p):]
+            if w.startswith(p) and len(rest) >= 3 and rest in table and not ("ال" in p and table[rest] == 2):
+                return table[rest]
+    return None
+
+
+def _table_numbers(sentence: str, language: str, taken: list[tuple[int, int]]) -> list[Fact]:
+    """Number words from the lexicon's tables (Russian, Arabic), inflected forms and compounds included.
+
+    Examples:
+        >>> [f.value for f in numbers("около четырех тысяч военнослужащих и пять игр", "ru")]
+        [4000.0, 5.0]
+        >>> [f.value for f in numbers("خلال الأربع وعشرين ساعة", "ar")]
+        [24.0]
+    """
+    table, vague = _number_table(language)
+    runs: list[list[tuple[int, int, float]]] = []
+    for m in re.finditer(r"[^\W\d_]+", sentence):
+        value = _table_value(m.group(0), language, table)
+        if value is None:
+            continue
+        if runs and sentence[runs[-1][-1][1]:m.start()].isspace():
+            runs[-1].append((m.start(), m.end(), value))
+        else:
+            runs.append([(m.start(), m.end(), value)])
+    out = []
+    for run in runs:
+        start, end = run[0][0], run[-1][1]
+        if any(a < end and start < b for a, b in taken):
+            continue
+        if len(run) == 1 and sentence[start:end].lower() in vague:
+            continue  # "тысячи людей", "آلاف": thousands of
+        if len(run) == 1 and run[0][2] == 10 and re.search(r"(?<!\w)ال\w+\s+$", sentence[:start]):
+            continue  # "التاسع عشر": an ordinal
+        big, small = 0.0, 0.0
+        for _, _, v in run:
+            if v >= 1000:
+                big += (small or 1.0) * v
+                small = 0.0
+            elif v == 100 and small:
+                small *= 100
+            else:
+                small += v
+        total = big + small
+        if total >= 2:
+            out.append(Fact("number", sentence[start:end], total, _counted_noun(sentence, end, language), start, end,
+                            0.8))
+    return out
 
 
 # -- dates ---------------------------------------------------------------------------------

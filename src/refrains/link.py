@@ -69,15 +69,54 @@ class LinkStats:
     sentence_queries: int = 0
 
 
-def _faiss_knn(base: np.ndarray, queries: np.ndarray, k: int) -> tuple[np.ndarray, np.ndarray]:
+IVF_MIN_ROWS = 200_000
+"""From this many sentences (~8,000 articles) candidate search uses an inverted-file index
+(k-means cells, 8-bit codes) instead of exact search: the cost of a query then grows with
+the square root of the corpus, not with the corpus, and the index takes a quarter of the
+memory. Candidates are only candidates: every pair is then aligned exactly."""
+_CHUNK = 65_536
+
+
+def _faiss_index(base: np.ndarray, rows: np.ndarray | None = None) -> Any:
+    """An inner-product index over ``base[rows]`` (all rows when None), added in chunks."""
     import faiss
 
     from refrains.embed._threads import cpu_threads
 
     faiss.omp_set_num_threads(cpu_threads())
-    index = faiss.IndexFlatIP(base.shape[1])
-    index.add(np.ascontiguousarray(base, dtype=np.float32))
-    sims, ids = index.search(np.ascontiguousarray(queries, dtype=np.float32), min(k, base.shape[0]))
+    ids = np.arange(base.shape[0]) if rows is None else rows
+    n, dim = len(ids), base.shape[1]
+    index: Any
+    if n < IVF_MIN_ROWS:
+        index = faiss.IndexFlatIP(dim)
+    else:
+        nlist = int(2 * np.sqrt(n))
+        index = faiss.IndexIVFScalarQuantizer(faiss.IndexFlatIP(dim), dim, nlist, faiss.ScalarQuantizer.QT_8bit,
+                                              faiss.METRIC_INNER_PRODUCT)
+        sample = np.random.default_rng(0).choice(ids, size=min(n, 64 * nlist), replace=False)
+        index.train(np.ascontiguousarray(base[np.sort(sample)], dtype=np.float32))
+        index.nprobe = max(8, nlist // 24)
+    for i in range(0, n, _CHUNK):
+        index.add(np.ascontiguousarray(base[ids[i : i + _CHUNK]], dtype=np.float32))
+    return index
+
+
+def _faiss_knn(base: np.ndarray, queries: np.ndarray, k: int, rows: np.ndarray | None = None,
+               ) -> tuple[np.ndarray, np.ndarray]:
+    """The ``k`` nearest rows of ``base`` (of ``base[rows]``) for each row of ``queries``.
+
+    ``queries`` may be an index array into ``base`` (rows are then read in chunks, never
+    copied whole). Returned ids are positions in ``base[rows]``.
+    """
+    index = _faiss_index(base, rows)
+    k = min(k, index.ntotal)
+    nq = len(queries)
+    sims = np.empty((nq, k), dtype=np.float32)
+    ids = np.empty((nq, k), dtype=np.int64)
+    for i in range(0, nq, _CHUNK):
+        q = queries[i : i + _CHUNK]
+        block = base[q] if q.ndim == 1 else q
+        sims[i : i + len(q)], ids[i : i + len(q)] = index.search(np.ascontiguousarray(block, dtype=np.float32), k)
     return sims, ids
 
 
@@ -109,7 +148,7 @@ def candidate_pairs(corpus: Corpus, settings: LinkSettings, extra: Iterable[tupl
     sent_floor = (settings.candidate_cosine - settings.cos_offset) / settings.cos_scale
     doc_floor = (settings.candidate_doc_cosine - settings.cos_offset) / settings.cos_scale
     if rows.size and queries.size:
-        sims, ids = _faiss_knn(corpus.vectors[rows], corpus.vectors[queries], settings.sentence_k + 1)
+        sims, ids = _faiss_knn(corpus.vectors, queries, settings.sentence_k + 1, rows)
         for qi, (srow, irow) in enumerate(zip(sims, ids)):
             da = owner[queries[qi]]
             for s, j in zip(srow, irow):
@@ -121,7 +160,7 @@ def candidate_pairs(corpus: Corpus, settings: LinkSettings, extra: Iterable[tupl
                     pairs.add((a, b) if a < b else (b, a))
     dq = np.flatnonzero(fresh)
     if dq.size:
-        dsims, dids = _faiss_knn(corpus.doc_vectors, corpus.doc_vectors[dq], settings.document_k + 1)
+        dsims, dids = _faiss_knn(corpus.doc_vectors, dq, settings.document_k + 1)
         for qi, (srow, irow) in enumerate(zip(dsims, dids)):
             i = int(dq[qi])
             for s, j in zip(srow, irow):

@@ -9,12 +9,14 @@ from __future__ import annotations
 
 import dataclasses
 import hashlib
+import itertools
 import json
+import time
 import unicodedata
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import numpy as np
 
@@ -24,7 +26,6 @@ from refrains.config import Settings
 from refrains.corpus import Corpus
 from refrains.embed import DEFAULT_EMBEDDER, Embedder, calibration, get_embedder
 from refrains.errors import ConfigError, EmptyDocumentError, InputError
-from refrains.fingerprint import minhash
 from refrains.lang import document_language, sentence_language
 from refrains.link import LinkSettings, LinkStats, alignment_of, link_documents
 from refrains.models import Alignment, Document, Link, RawDocument, Sentence, Story, TalkingPoint
@@ -34,7 +35,43 @@ from refrains.store import Store, StoredDocument, open_store
 from refrains.store.sqlite import text_hash
 from refrains.stories import cluster_stories
 
+if TYPE_CHECKING:
+    from refrains.workers import Processed
+
 Progress = Callable[[str, int, int | None], None]
+T = TypeVar("T")
+
+
+class _Timer:
+    """Adds the seconds spent inside ``with`` to ``timings[stage]``."""
+
+    def __init__(self, timings: dict[str, float], stage: str) -> None:
+        self.timings, self.stage = timings, stage
+
+    def __enter__(self) -> None:
+        self.start = time.perf_counter()
+
+    def __exit__(self, *exc: object) -> None:
+        self.timings[self.stage] = self.timings.get(self.stage, 0.0) + time.perf_counter() - self.start
+
+
+def _chunks(items: Iterable[T], size: int) -> Iterator[list[T]]:
+    batch: list[T] = []
+    for item in items:
+        batch.append(item)
+        if len(batch) >= size:
+            yield batch
+            batch = []
+    if batch:
+        yield batch
+
+
+def _language_of(item: RawDocument | Prepared) -> str:
+    """A document's language, cheaply (no segmentation): enough to choose the encoder."""
+    if isinstance(item, Prepared):
+        return item.document.language
+    text = clean_text(item.text, is_html=True).text if item.is_html else item.text
+    return document_language(text[:3000])
 
 
 def document_id(text: str) -> str:
@@ -116,6 +153,9 @@ class Pipeline:
         self._embedder = embedder
         self.progress: Progress = progress or (lambda stage, done, total: None)
         self.link_stats = LinkStats()
+        self.timings: dict[str, float] = {}
+        """Seconds spent per stage (ingest, store, load, link, stories, points, facts, save)."""
+        self._facts: dict[str, list[dict[str, Any]]] = {}
 
     @property
     def embedder_name(self) -> str:
@@ -182,13 +222,6 @@ class Pipeline:
             raise ConfigError(f"this store was built with the {stored!r} embedder; analyse with "
                               f"--embedder {stored} or use another --db")
 
-    def _choose_embedder(self, prepared: Sequence[Prepared]) -> None:
-        """``auto``: pick the fast encoder unless many documents are in languages it does not know."""
-        if self.settings.embedder != "auto" or self.store.get_meta("embedder") or self._embedder is not None:
-            return
-        choice = choose_embedder([p.document.language for p in prepared])
-        self.store.set_meta("embedder", choice)
-
     def ingest(self, paths: Iterable[str | Path]) -> IngestResult:
         """Read, prepare, embed and store documents; bad files are reported and skipped.
 
@@ -200,63 +233,81 @@ class Pipeline:
     def ingest_raw(self, items: Iterable[RawDocument | InputError | Prepared]) -> IngestResult:
         """Prepare, embed and store documents that are already decoded (see :meth:`ingest`).
 
-        With the ``auto`` embedder and an empty store, every document is prepared first
-        (cleaning and segmenting are cheap) so that the encoder can be chosen from the
-        languages of the whole input.
+        Documents already stored are skipped before any work (ids come from the raw text).
+        With more than one worker (``Settings.workers``; 0 means one per core) and more than
+        two batches of new documents, batches are processed in worker processes
+        (:mod:`refrains.workers`) while this process writes the store. With the ``auto``
+        embedder and an empty store, the languages of the whole input choose the encoder first.
         """
+        from refrains.workers import Pool, default_workers, process
+
         result = IngestResult()
         if self.settings.embedder == "auto" and not self.store.get_meta("embedder") and self._embedder is None:
-            items = list(self._prepared(items, result))
-            self._choose_embedder([x for x in items if isinstance(x, Prepared)])
+            listed = list(items)
+            self.store.set_meta("embedder", choose_embedder([_language_of(x) for x in listed
+                                                             if not isinstance(x, InputError)]))
+            items = listed
         self._check_embedder()
-        batch: list[Prepared] = []
+        batches = _chunks(self._new(items, result), max(1, self.settings.batch_size))
+        workers = self.settings.workers or default_workers()
+        head: list[list[RawDocument | Prepared]] = []
+        if workers > 1:  # a pool only pays when there are at least three batches
+            for batch in batches:
+                head.append(batch)
+                if len(head) > 2:
+                    break
+        with self._timed("ingest"):
+            if len(head) > 2:
+                with Pool(self.settings, self.embedder_name, workers) as pool:
+                    for done in pool.map(itertools.chain(head, batches), self.settings.facts):
+                        self._store(done, result)
+                for k, v in pool.timings.items():  # worker seconds, summed over workers
+                    self.timings["workers." + k] = self.timings.get("workers." + k, 0.0) + v
+            else:
+                for batch in itertools.chain(head, batches):
+                    self._store(process(self, batch, facts=self.settings.facts), result)
+        return result
 
-        def flush() -> None:
-            if not batch:
-                return
-            texts = [s.text for p in batch for s in p.sentences]
-            vecs = self.embed(texts)
-            stored, row = [], 0
-            for p in batch:
-                n = len(p.sentences)
-                stored.append(StoredDocument(p.document, tuple(p.sentences), vecs[row : row + n],
-                                             minhash(p.document.text)))
-                row += n
-            self.store.add_documents(stored)
-            result.added.extend(p.document.id for p in batch)
-            batch.clear()
-
+    def _new(self, items: Iterable[RawDocument | InputError | Prepared],
+             result: IngestResult) -> Iterator[RawDocument | Prepared]:
+        """Items not stored yet (nor seen earlier in this input); errors go to ``result``."""
         pending: set[str] = set()
-        for prepared in self._prepared(items, result):
-            doc_id = prepared.document.id
+        for item in items:
+            if isinstance(item, InputError):
+                result.errors.append(item)
+                continue
+            if isinstance(item, Prepared):
+                doc_id, where = item.document.id, item.document.path
+            else:
+                doc_id, where = document_id(item.text), (f"{item.path}:{item.record}" if item.record else item.path)
             if doc_id in pending:  # the same text twice in this run
                 result.existing.append(doc_id)
                 continue
             if self.store.has_document(doc_id):
-                self.store.add_path(doc_id, prepared.document.path)
+                self.store.add_path(doc_id, where)
                 result.existing.append(doc_id)
                 continue
             pending.add(doc_id)
-            batch.append(prepared)
-            if len(batch) >= self.settings.batch_size:
-                flush()
-                self.progress("ingest", len(result.added), None)
-        flush()
-        self.progress("ingest", len(result.added), None)
-        return result
+            yield item
 
-    def _prepared(self, items: Iterable[RawDocument | InputError | Prepared],
-                  result: IngestResult) -> Iterator[Prepared]:
-        for item in items:
-            if isinstance(item, Prepared):
-                yield item
-            elif isinstance(item, InputError):
+    def _store(self, done: Sequence[Processed | InputError], result: IngestResult) -> None:
+        """Write one processed batch (one transaction) and remember its facts."""
+        stored = []
+        for item in done:
+            if isinstance(item, InputError):
                 result.errors.append(item)
-            else:
-                try:
-                    yield self.prepare(item)
-                except InputError as exc:
-                    result.errors.append(exc)
+                continue
+            p = item.prepared
+            stored.append(StoredDocument(p.document, tuple(p.sentences), item.vectors, item.minhash))
+            if item.facts is not None:
+                self._facts[p.document.id] = item.facts
+        with self._timed("store"):
+            self.store.add_documents(stored)
+        result.added.extend(s.document.id for s in stored)
+        self.progress("ingest", len(result.added), None)
+
+    def _timed(self, stage: str) -> _Timer:
+        return _Timer(self.timings, stage)
 
     def corpus(self) -> Corpus:
         """Everything in the store, as vectors and records."""
@@ -287,23 +338,30 @@ class Pipeline:
             alignments = [alignment_of(ln) for ln in old] + alignments
         return links, alignments
 
-    def facts(self, corpus: Corpus, only: set[str] | None = None) -> dict[str, list[dict[str, Any]]]:
-        """Numbers, dates and places of every sentence, by document (of ``only``, when given)."""
-        if not self.settings.facts:
-            return {}
+    def facts_of(self, prepared: Prepared) -> list[dict[str, Any]]:
+        """Numbers, dates, places, people and organisations of one document's sentences."""
         from refrains.facts import extract_facts
 
+        d = prepared.document
+        items = []
+        for s in prepared.sentences:
+            for f in extract_facts(s.text, s.language, d.date[:10] if d.date else None):
+                item = f.as_dict()
+                item["sentence"] = s.index
+                items.append(item)
+        return items
+
+    def facts(self, corpus: Corpus, only: set[str] | None = None) -> dict[str, list[dict[str, Any]]]:
+        """Facts by document (of ``only``, when given); those found at ingest are reused."""
+        if not self.settings.facts:
+            return {}
         out: dict[str, list[dict[str, Any]]] = {}
-        for d in corpus.documents:
-            if only is not None and d.id not in only:
-                continue
-            items = []
-            for s in corpus.sentences[d.id]:
-                for f in extract_facts(s.text, s.language, d.date[:10] if d.date else None):
-                    item = f.as_dict()
-                    item["sentence"] = s.index
-                    items.append(item)
-            out[d.id] = items
+        with self._timed("facts"):
+            for d in corpus.documents:
+                if only is not None and d.id not in only:
+                    continue
+                found = self._facts.pop(d.id, None)
+                out[d.id] = found if found is not None else self.facts_of(Prepared(d, corpus.sentences[d.id]))
         return out
 
     def analyze(self, new: Iterable[str] | None = None) -> Report:
@@ -314,14 +372,20 @@ class Pipeline:
                 are searched and aligned; stories and talking points are then updated
                 from all links (a cheap pass over stored evidence). None re-analyses all.
         """
-        corpus = self.corpus()
+        with self._timed("load"):
+            corpus = self.corpus()
         only = set(new) if new is not None else None
         self.progress("link", 0, len(corpus.documents))
-        links, alignments = self.link(corpus, only)
-        stories = cluster_stories(corpus.documents, links)
-        points = mine_points(corpus, alignments, links)
-        self.store.save_analysis(links, stories, points, self.facts(corpus, only))
-        self.store.set_meta("analyzed", "1")
+        with self._timed("link"):
+            links, alignments = self.link(corpus, only)
+        with self._timed("stories"):
+            stories = cluster_stories(corpus.documents, links)
+        with self._timed("points"):
+            points = mine_points(corpus, alignments, links)
+        found = self.facts(corpus, only)
+        with self._timed("save"):
+            self.store.save_analysis(links, stories, points, found)
+            self.store.set_meta("analyzed", "1")
         facts = self.store.facts()
         points = annotate_points(points, facts)
         return Report(corpus.documents, links, stories, points, facts,

@@ -48,3 +48,16 @@ def test_near_copies_are_found_and_aligned_only_for_candidates() -> None:
     copies = {(ln.source, ln.target) for ln in links if ln.relation == "duplicate"}
     assert ("d00000", "d00001") in copies
     assert stats.aligned_pairs == stats.candidate_pairs < 100 * 99 / 2
+
+
+def test_inverted_file_index_finds_the_same_copies(monkeypatch: object) -> None:
+    """Above IVF_MIN_ROWS candidate search is approximate; every near-copy must still be found."""
+    import refrains.link as link
+
+    corpus = random_corpus(600)
+    exact = set(candidate_pairs(corpus, LinkSettings()))
+    monkeypatch.setattr(link, "IVF_MIN_ROWS", 1000)  # type: ignore[attr-defined]
+    approx = set(candidate_pairs(corpus, LinkSettings()))
+    copies = {(f"d{d - 1:05d}", f"d{d:05d}") for d in range(1, 600, 10)}
+    assert copies <= exact
+    assert copies <= approx

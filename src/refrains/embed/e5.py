@@ -10,6 +10,7 @@ from collections.abc import Sequence
 
 import numpy as np
 
+from refrains.embed._text import for_encoder
 from refrains.embed._threads import cpu_threads
 from refrains.errors import NotInstalled
 
@@ -32,6 +33,6 @@ class E5Embedder:
         """Unit vectors, ``(len(texts), 384)`` float32."""
         if not texts:
             return np.zeros((0, self.dim), dtype=np.float32)
-        out = np.asarray(self._model.query(list(texts)), dtype=np.float32).reshape(len(texts), -1)
+        out = np.asarray(self._model.query([for_encoder(t) for t in texts]), dtype=np.float32).reshape(len(texts), -1)
         norms = np.linalg.norm(out, axis=1, keepdims=True)
         return np.asarray(out / np.maximum(norms, 1e-12), dtype=np.float32)

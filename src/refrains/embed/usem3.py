@@ -11,6 +11,7 @@ from collections.abc import Sequence
 
 import numpy as np
 
+from refrains.embed._text import for_encoder
 from refrains.embed._threads import cpu_threads
 from refrains.errors import NotInstalled
 
@@ -45,6 +46,6 @@ class Usem3Embedder:
         """Unit vectors, ``(len(texts), 512)`` float32."""
         if not texts:
             return np.zeros((0, self.dim), dtype=np.float32)
-        out = np.asarray(self._model.encode(list(texts)), dtype=np.float32)
+        out = np.asarray(self._model.encode([for_encoder(t) for t in texts]), dtype=np.float32)
         norms = np.linalg.norm(out, axis=1, keepdims=True)
         return np.asarray(out / np.maximum(norms, 1e-12), dtype=np.float32)

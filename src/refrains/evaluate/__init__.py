@@ -33,18 +33,25 @@ class EvalResult:
 
 Runner = Callable[[Path, int | None], EvalResult]
 
-MODULES = {"tatoeba": "tatoeba", "semeval2022-t8": "semeval", "wmt21": "wmt21", "seeds": "seeds"}
+MODULES = {"tatoeba": "tatoeba", "semeval2022-t8": "semeval", "wmt21": "wmt21", "seeds": "seeds", "facts": "facts"}
 DEFAULT_DIRS = {
     "tatoeba": "tatoeba-laser",
     "semeval2022-t8": "semeval2022-t8",
     "wmt21": "wmt21-doc-translations",
     "seeds": "seeds",
+    "facts": "tests/golden/facts_labels.jsonl",
 }
 
 
 def default_data_dir(name: str) -> Path:
-    """``../shared/benchmarks/<dir>`` (``../shared/seeds`` for seeds), relative to the working directory."""
+    """``../shared/benchmarks/<dir>`` (``../shared/seeds`` for seeds), relative to the working directory.
+
+    The facts labels are hand-made and live with the tests: ``tests/golden/facts_labels.jsonl`` of the
+    working directory, else of the source checkout this package was installed from.
+    """
     sub = DEFAULT_DIRS[name]
+    if name == "facts":
+        return Path(sub) if Path(sub).exists() else Path(__file__).resolve().parents[3] / sub
     return Path("../shared") / sub if name == "seeds" else Path("../shared/benchmarks") / sub
 
 
@@ -52,8 +59,8 @@ def run_benchmark(name: str, data: str | Path | None = None, limit: int | None =
     """Run benchmark ``name`` on ``data`` (a folder holding a file of the benchmark's format).
 
     Args:
-        name: tatoeba, semeval2022-t8, wmt21 or seeds.
-        data: the folder; defaults to the copy in ../shared/benchmarks.
+        name: tatoeba, semeval2022-t8, wmt21, seeds or facts.
+        data: the folder (or file); defaults to the copy in ../shared/benchmarks.
         limit: use only the first ``limit`` items (pairs, documents, sentences per language).
     """
     import importlib

@@ -40,8 +40,8 @@ class Store(Protocol):
         """Number of stored documents."""
         ...
 
-    def documents(self) -> list[Document]:
-        """All documents, ordered by date then id."""
+    def documents(self, ids: Iterable[str] | None = None) -> list[Document]:
+        """All documents (or those of ``ids``), ordered by date then id."""
         ...
 
     def document(self, doc_id: str) -> Document | None:
@@ -89,16 +89,16 @@ class Store(Protocol):
         """Replace the analysis results (links, stories, talking points, facts) in one transaction."""
         ...
 
-    def links(self) -> list[Link]:
-        """Stored links."""
+    def links(self, doc_id: str | None = None) -> list[Link]:
+        """Stored links (only those touching ``doc_id`` when given)."""
         ...
 
-    def stories(self) -> list[Story]:
-        """Stored stories."""
+    def stories(self, doc_id: str | None = None) -> list[Story]:
+        """Stored stories (only the one holding ``doc_id`` when given)."""
         ...
 
-    def points(self) -> list[TalkingPoint]:
-        """Stored talking points."""
+    def points(self, doc_id: str | None = None) -> list[TalkingPoint]:
+        """Stored talking points (only those occurring in ``doc_id`` when given, with all their occurrences)."""
         ...
 
     def facts(self, doc_id: str | None = None) -> dict[str, list[dict[str, Any]]]:

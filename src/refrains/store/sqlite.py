@@ -66,6 +66,11 @@ MIGRATIONS: list[tuple[str, str]] = [
     CREATE TRIGGER sentences_fts_delete AFTER DELETE ON sentences BEGIN
         DELETE FROM sentences_fts WHERE doc_id = old.doc_id AND idx = old.idx; END
     """),
+    ("indexes for one document's links, stories and talking points (web pages at 100k documents)", """
+    CREATE INDEX IF NOT EXISTS links_target ON links(target);
+    CREATE INDEX IF NOT EXISTS story_documents_doc ON story_documents(doc_id);
+    CREATE INDEX IF NOT EXISTS point_occurrences_doc ON point_occurrences(doc_id)
+    """),
 ]
 
 
@@ -184,11 +189,19 @@ class SQLiteStore:
         return Document(id=row[0], path=row[1], text=row[2], language=row[3], title=row[4], date=row[5],
                         date_source=row[6], source=row[7], url=row[8], encoding=row[9], removed=removed)
 
-    def documents(self) -> list[Document]:
-        """All documents, dated ones first in date order, then by id."""
-        rows = self._db.execute(f"SELECT {self._DOC_COLS} FROM documents "
-                                "ORDER BY date IS NULL, date, id").fetchall()
-        return [self._doc(r) for r in rows]
+    def documents(self, ids: Iterable[str] | None = None) -> list[Document]:
+        """All documents (or those of ``ids``), dated ones first in date order, then by id."""
+        order = " ORDER BY date IS NULL, date, id"
+        if ids is None:
+            return [self._doc(r) for r in self._db.execute(f"SELECT {self._DOC_COLS} FROM documents" + order)]
+        wanted = list(dict.fromkeys(ids))
+        rows: list[Any] = []
+        for i in range(0, len(wanted), 500):
+            part = wanted[i : i + 500]
+            rows += self._db.execute(f"SELECT {self._DOC_COLS}, date IS NULL FROM documents WHERE id IN "
+                                     f"({','.join('?' * len(part))})", part).fetchall()
+        rows.sort(key=lambda r: (r[-1], r[5] or "", r[0]))
+        return [self._doc(r[:-1]) for r in rows]
 
     def document(self, doc_id: str) -> Document | None:
         """One document by id, or by a unique id prefix, or by path."""
@@ -235,14 +248,20 @@ class SQLiteStore:
     def load_vectors(self) -> tuple[list[tuple[str, int]], np.ndarray]:
         """Every sentence key and its vector (float32), ordered by document then index."""
         keys: list[tuple[str, int]] = []
-        blobs: list[bytes] = []
-        for doc_id, idx, blob in self._db.execute("SELECT doc_id, idx, vector FROM sentences ORDER BY doc_id, idx"):
+        n = int(self._db.execute("SELECT count(*) FROM sentences").fetchone()[0])
+        mat: np.ndarray | None = None
+        for i, (doc_id, idx, blob) in enumerate(
+                self._db.execute("SELECT doc_id, idx, vector FROM sentences ORDER BY doc_id, idx")):
+            row = np.frombuffer(blob, dtype=np.float16)
+            if mat is None:  # filled row by row: no list of blobs, no joined copy
+                mat = np.empty((n, row.shape[0]), dtype=np.float32)
+            if i >= mat.shape[0]:  # a writer added rows since the count
+                mat = np.concatenate([mat, np.empty((max(1024, n // 4), mat.shape[1]), dtype=np.float32)])
             keys.append((doc_id, idx))
-            blobs.append(blob)
-        if not blobs:
+            mat[i] = row
+        if mat is None:
             return keys, np.zeros((0, 0), dtype=np.float32)
-        mat = np.frombuffer(b"".join(blobs), dtype=np.float16).reshape(len(blobs), -1)
-        return keys, mat.astype(np.float32)
+        return keys, mat[: len(keys)]
 
     def vector_cache(self, keys: Iterable[str], model: str) -> dict[str, np.ndarray]:
         """Vectors of sentences whose text hash is in ``keys`` (same embedder only)."""
@@ -297,33 +316,44 @@ class SQLiteStore:
                                [(doc, f["sentence"], f["kind"], f["text"], json.dumps(f["value"]), f.get("unit"),
                                  f.get("confidence")) for doc, fs in facts.items() for f in fs])
 
-    def links(self) -> list[Link]:
-        """Stored links, strongest relation first."""
-        rows = self._db.execute("SELECT source, target, relation, score, evidence FROM links "
-                                "ORDER BY relation, score DESC, source, target").fetchall()
+    def links(self, doc_id: str | None = None) -> list[Link]:
+        """Stored links (those touching ``doc_id`` when given), strongest relation first."""
+        where, args = (" WHERE source = ? OR target = ?", (doc_id, doc_id)) if doc_id else ("", ())
+        rows = self._db.execute("SELECT source, target, relation, score, evidence FROM links" + where +
+                                " ORDER BY relation, score DESC, source, target", args).fetchall()
         return [Link(r[0], r[1], r[2], r[3], json.loads(r[4])) for r in rows]
 
-    def stories(self) -> list[Story]:
-        """Stored stories, biggest first."""
+    def stories(self, doc_id: str | None = None) -> list[Story]:
+        """Stored stories (the one holding ``doc_id`` when given), biggest first."""
+        only, args = ("", ()) if doc_id is None else (
+            " WHERE sd.story_id IN (SELECT story_id FROM story_documents WHERE doc_id = ?)", (doc_id,))
         members: dict[str, list[str]] = {}
         for sid, doc in self._db.execute(
-                "SELECT sd.story_id, sd.doc_id FROM story_documents sd JOIN documents d ON d.id = sd.doc_id "
-                "ORDER BY d.date IS NULL, d.date, d.id"):
+                "SELECT sd.story_id, sd.doc_id FROM story_documents sd JOIN documents d ON d.id = sd.doc_id" + only +
+                " ORDER BY d.date IS NULL, d.date, d.id", args):
             members.setdefault(sid, []).append(doc)
-        out = [Story(r[0], tuple(members.get(r[0], ())), tuple(json.loads(r[4])), r[2], r[3], r[1])
-               for r in self._db.execute("SELECT id, title, first_seen, last_seen, languages FROM stories")]
+        rows = self._db.execute("SELECT id, title, first_seen, last_seen, languages FROM stories" +
+                                ("" if doc_id is None else
+                                 " WHERE id IN (SELECT story_id FROM story_documents WHERE doc_id = ?)"), args)
+        out = [Story(r[0], tuple(members.get(r[0], ())), tuple(json.loads(r[4])), r[2], r[3], r[1]) for r in rows]
         return sorted(out, key=lambda s: (-len(s.documents), s.first_seen or "9999", s.id))
 
-    def points(self) -> list[TalkingPoint]:
-        """Stored talking points, most widespread first."""
+    def points(self, doc_id: str | None = None) -> list[TalkingPoint]:
+        """Stored talking points (those occurring in ``doc_id`` when given), most widespread first."""
+        mine = "point_id IN (SELECT point_id FROM point_occurrences WHERE doc_id = ?)"
+        args = () if doc_id is None else (doc_id,)
         occ: dict[str, list[Occurrence]] = {}
         for pid, doc, idx, text, lang, date in self._db.execute(
                 "SELECT o.point_id, o.doc_id, o.sentence, s.text, s.language, d.date FROM point_occurrences o "
-                "JOIN sentences s ON s.doc_id = o.doc_id AND s.idx = o.sentence JOIN documents d ON d.id = o.doc_id "
-                "ORDER BY d.date IS NULL, d.date, o.doc_id, o.sentence"):
+                "JOIN sentences s ON s.doc_id = o.doc_id AND s.idx = o.sentence JOIN documents d ON d.id = o.doc_id" +
+                ("" if doc_id is None else " WHERE o." + mine) +
+                " ORDER BY d.date IS NULL, d.date, o.doc_id, o.sentence", args):
             occ.setdefault(pid, []).append(Occurrence(doc, idx, text, lang, date))
         out = []
-        for pid, label, first_seen, first_doc, langs, spread in self._db.execute("SELECT * FROM points"):
+        for pid, label, first_seen, first_doc, langs, spread in self._db.execute(
+                "SELECT id, label, first_seen, first_document, languages, spread FROM points" +
+                ("" if doc_id is None else " WHERE id IN (SELECT point_id FROM point_occurrences WHERE doc_id = ?)"),
+                args):
             oc = tuple(occ.get(pid, ()))
             docs = tuple(dict.fromkeys(o.document for o in oc))
             out.append(TalkingPoint(pid, label, docs, tuple(json.loads(langs)), oc, first_seen, first_doc,

