@@ -16,6 +16,7 @@ cosine reaches ``gap_cosine`` (as in Bleualign/Vecalign-style gap filling).
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -141,7 +142,7 @@ def _fill_gaps(pairs: list[AlignedPair], sim: np.ndarray, mar: np.ndarray, floor
     anchors = sorted(pairs, key=lambda p: p.a)
     bounds = [(-1, -1)] + [(p.a, p.b) for p in anchors] + [(na, nb)]
     extra: list[AlignedPair] = []
-    for (a1, b1), (a2, b2) in zip(bounds, bounds[1:]):
+    for (a1, b1), (a2, b2) in itertools.pairwise(bounds):
         gap = a2 - a1 - 1
         if gap <= 0 or b2 - b1 - 1 != gap:
             continue

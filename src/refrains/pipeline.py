@@ -55,13 +55,24 @@ class _Timer:
         self.timings[self.stage] = self.timings.get(self.stage, 0.0) + time.perf_counter() - self.start
 
 
-def _chunks(items: Iterable[T], size: int) -> Iterator[list[T]]:
+def _chunks(items: Iterable[T], size: int, first: int = 8) -> Iterator[list[T]]:
+    """Batches of ``first``, then twice as many, ... up to ``size`` items each.
+
+    Small first batches reach the store within seconds, so an interrupted run keeps
+    something to resume from and progress shows early; later ones are full size.
+
+    Examples:
+        >>> [len(b) for b in _chunks(range(100), 32)]
+        [8, 16, 32, 32, 12]
+    """
     batch: list[T] = []
+    want = max(1, min(first, size))
     for item in items:
         batch.append(item)
-        if len(batch) >= size:
+        if len(batch) >= want:
             yield batch
             batch = []
+            want = min(size, want * 2)
     if batch:
         yield batch
 

@@ -8,6 +8,7 @@ Segmentation works on spans: it never loses, rewrites or reorders text.
 
 from __future__ import annotations
 
+import itertools
 import re
 
 import syntok.segmenter as _syntok
@@ -74,7 +75,7 @@ def _latin_spans(text: str, start: int, end: int) -> list[Span]:
             e = sentence[-1].offset + len(sentence[-1].value)
             cuts = sorted({c for c in [s, *_quote_cuts(block, s, e), *_clause_cuts(block, s, e)] if s <= c < e})
             cuts.append(e)
-            for a, b in zip(cuts, cuts[1:]):
+            for a, b in itertools.pairwise(cuts):
                 span = _strip(text, start + a, start + b)
                 if span:
                     spans.append(span)

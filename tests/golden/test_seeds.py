@@ -22,7 +22,7 @@ def refrains_cmd() -> str:
 def test_check_seeds_passes_every_expectation() -> None:
     if not CHECK.exists():
         pytest.skip("../shared/tools/check_seeds.py is not beside the project")
-    proc = subprocess.run([sys.executable, str(CHECK), "--cmd", refrains_cmd()], cwd=ROOT,
+    proc = subprocess.run([sys.executable, str(CHECK), "--cmd", refrains_cmd()], cwd=ROOT, check=False,
                           capture_output=True, text=True, timeout=600)
     print(proc.stdout[-3000:], proc.stderr[-3000:])
     assert proc.returncode == 0, proc.stdout[-3000:]

@@ -52,7 +52,7 @@ def test_near_copies_are_found_and_aligned_only_for_candidates() -> None:
 
 def test_inverted_file_index_finds_the_same_copies(monkeypatch: object) -> None:
     """Above IVF_MIN_ROWS candidate search is approximate; every near-copy must still be found."""
-    import refrains.link as link
+    from refrains import link
 
     corpus = random_corpus(600)
     exact = set(candidate_pairs(corpus, LinkSettings()))

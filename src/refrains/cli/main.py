@@ -21,7 +21,7 @@ from refrains.cli import render
 from refrains.config import load_settings
 from refrains.errors import RefrainsError
 from refrains.pipeline import Pipeline
-from refrains.store import open_store
+from refrains.store import open_store, redact
 
 DEFAULT_DB = "refrains.db"
 
@@ -44,7 +44,7 @@ def cmd_analyze(args: argparse.Namespace) -> int:
         try:
             report = pipe.run(args.paths, full=args.full)
         except KeyboardInterrupt:
-            print(f"\ninterrupted: {store.count_documents()} documents are safely stored in {args.db}; "
+            print(f"\ninterrupted: {store.count_documents()} documents are safely stored in {redact(args.db)}; "
                   "run the same command again to resume", file=sys.stderr)
             return 130
     finally:
@@ -81,7 +81,7 @@ def cmd_show(args: argparse.Namespace) -> int:
     store = open_store(args.db)
     doc = store.document(args.doc)
     if doc is None:
-        raise RefrainsError(f"{args.doc}: no document with this id, id prefix or path in {args.db} "
+        raise RefrainsError(f"{args.doc}: no document with this id, id prefix or path in {redact(args.db)} "
                             "(see `refrains stories` for ids)")
     print(render.document(doc, store))
     return 0

@@ -14,6 +14,7 @@ import sys
 from typing import Any
 
 from refrains.errors import RefrainsError
+from refrains.store import redact
 
 
 def check_exposure(host: str, token: str | None) -> None:
@@ -48,7 +49,7 @@ def cmd_serve(args: argparse.Namespace) -> int:
         raise RefrainsError("the server needs uvicorn: pip install uvicorn") from exc
     app = create_app(args.db, token=token, max_upload=int(args.max_upload_mib * 1024 * 1024),
                      settings=load_settings(args.config))
-    print(f"refrains: serving {args.db} on http://{args.host}:{args.port}/ "
+    print(f"refrains: serving {redact(args.db)} on http://{args.host}:{args.port}/ "
           f"(writes {'need the token' if token else 'open to this machine only'}; Ctrl-C stops)",
           file=sys.stderr, flush=True)
     uvicorn.run(app, host=args.host, port=args.port, log_level=args.log_level, access_log=args.log_level == "debug")

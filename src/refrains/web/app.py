@@ -22,10 +22,11 @@ from collections.abc import Awaitable, Callable, MutableMapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 from refrains.config import Settings, load_settings
 from refrains.errors import ConfigError
-from refrains.store import Store, open_store
+from refrains.store import SERVER_SCHEMES, Store, open_store
 from refrains.web.queries import SemanticIndex
 
 DEFAULT_MAX_UPLOAD = 20 * 1024 * 1024
@@ -129,11 +130,12 @@ def create_app(db: str | Path, *, token: str | None = None, max_upload: int = DE
     """The FastAPI application serving the store at ``db``.
 
     Args:
-        db: an existing store file (made by ``refrains analyze``).
+        db: an existing store file (made by ``refrains analyze``), or a ``postgresql://`` URL.
         token: required on every write when given.
         max_upload: the largest request body accepted, in bytes.
         settings: pipeline settings for uploads (default: ``load_settings()``).
-        uploads: where uploaded files are kept (default: ``<db>-uploads`` beside the store).
+        uploads: where uploaded files are kept (default: ``<db>-uploads`` beside the store file;
+            ``<database>-uploads`` in the working directory for a PostgreSQL store).
 
     Examples:
         >>> app = create_app("refrains.db")          # doctest: +SKIP
@@ -156,10 +158,16 @@ def create_app(db: str | Path, *, token: str | None = None, max_upload: int = DE
     from refrains.web import api, views
 
     path = Path(db)
-    if str(db) != ":memory:" and not path.exists():
+    server = str(db).startswith(SERVER_SCHEMES)  # a PostgreSQL URL: no file to check, none to put uploads beside
+    if not server and str(db) != ":memory:" and not path.exists():
         raise ConfigError(f"{db}: no such store; create one with `refrains analyze PATH --db {db}`")
-    state = WebState(str(db), settings or load_settings(), token or None, max_upload,
-                     Path(uploads) if uploads else path.with_name(path.stem + "-uploads"))
+    if uploads:
+        upload_dir = Path(uploads)
+    elif server:
+        upload_dir = Path((urlsplit(str(db)).path.strip("/") or "refrains") + "-uploads")
+    else:
+        upload_dir = path.with_name(path.stem + "-uploads")
+    state = WebState(str(db), settings or load_settings(), token or None, max_upload, upload_dir)
     state.store()  # fail now, not on the first request, if the file is not a store
 
     app = FastAPI(title="refrains", version=__version__, docs_url=None, redoc_url=None,
