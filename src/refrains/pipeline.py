@@ -440,9 +440,12 @@ def choose_embedder(languages: Sequence[str]) -> str:
         'usem3'
         >>> choose_embedder(["en", "is", "is"])
         'usem3+e5'
+        >>> choose_embedder(["en", "en", "und"])  # no language found (an empty page): not a vote
+        'usem3'
     """
     from refrains.embed.usem3 import LANGUAGES
 
+    languages = [lang for lang in languages if lang != "und"]
     if not languages:
         return DEFAULT_EMBEDDER
     outside = sum(1 for lang in languages if lang not in LANGUAGES)

@@ -6,6 +6,7 @@ Examples::
     refrains stories --db refrains.db
     refrains points --db refrains.db
     refrains show 001 --db refrains.db
+    refrains batch corpus.jsonl --db refrains.db --workers 2 --analyze
 """
 
 from __future__ import annotations
@@ -190,8 +191,10 @@ def build_parser() -> argparse.ArgumentParser:
     w.add_argument("--db", default=DEFAULT_DB)
     w.set_defaults(func=cmd_show)
 
+    from refrains.cli.batch import add_batch_parser
     from refrains.cli.serve import add_serve_parser
 
+    add_batch_parser(sub, DEFAULT_DB)
     add_serve_parser(sub, DEFAULT_DB)
     return p
 
