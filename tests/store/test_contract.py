@@ -241,9 +241,14 @@ def test_two_concurrent_writers_of_the_same_documents_neither_fail_nor_duplicate
     errors: list[BaseException] = []
 
     def writer(order: list[int]) -> None:
-        s = open_store(store_url)
         try:
-            barrier.wait()
+            s = open_store(store_url)  # both open a new file at once: neither may fail
+        except BaseException as exc:  # noqa: BLE001 - reported below
+            errors.append(exc)
+            barrier.abort()
+            return
+        try:
+            barrier.wait(60)
             for start in range(0, len(order), 7):  # several transactions each, interleaving
                 batch = [docs[i] for i in order[start : start + 7]]
                 added.append(s.add_documents(batch))

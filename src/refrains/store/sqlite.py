@@ -85,7 +85,7 @@ class SQLiteStore:
         self.path = path
         try:
             self._db = sqlite3.connect(path, timeout=timeout, isolation_level=None, check_same_thread=False)
-            self._db.execute("PRAGMA journal_mode=WAL")
+            self._wal(timeout)
             self._db.execute("PRAGMA synchronous=NORMAL")
             self._db.execute("PRAGMA foreign_keys=ON")
             self._db.execute(f"PRAGMA busy_timeout={int(timeout * 1000)}")
@@ -95,6 +95,18 @@ class SQLiteStore:
                              "give another --db file or remove this one") from exc
 
     # -- plumbing ---------------------------------------------------------------------------
+    def _wal(self, timeout: float) -> None:
+        """Switch to WAL, waiting for a second opener of a new file (the switch ignores busy_timeout)."""
+        deadline = time.monotonic() + timeout
+        while True:
+            try:
+                self._db.execute("PRAGMA journal_mode=WAL")
+                return
+            except sqlite3.OperationalError as exc:
+                if "locked" not in str(exc) or time.monotonic() > deadline:
+                    raise
+                time.sleep(0.05)
+
     @contextmanager
     def _tx(self) -> Iterator[sqlite3.Connection]:
         try:
