@@ -207,25 +207,42 @@ def _merge_neighbours(pairs: list[AlignedPair], sim: np.ndarray, mar: np.ndarray
     """Join each unaligned sentence to a neighbouring anchor whose partner is its best match.
 
     A translator who splits one sentence in two leaves the second half unaligned beside
-    its anchor; its best match in the other document is that anchor's partner.
+    its anchor; its best match in the other document is that anchor's partner. A sentence
+    in a gap that holds as many unaligned sentences on the other side is left alone: there
+    the one-to-one reading (sentence against sentence, in order) is the likelier one, and a
+    merge would orphan its counterpart (regression: seeds 001/002, "thief crying thief").
     """
     na, nb = sim.shape
     of_a = {p.a: p.b for p in pairs}
     of_b = {p.b: p.a for p in pairs}
+    balanced_a = _balanced_gaps(sorted((p.a, p.b) for p in pairs), na, nb)
+    balanced_b = _balanced_gaps(sorted((p.b, p.a) for p in pairs), nb, na)
     extra: list[AlignedPair] = []
     for i in range(na):
-        if i in of_a:
+        if i in of_a or i in balanced_a:
             continue
         j = int(mar[i].argmax())
         if sim[i, j] >= floor and mar[i, j] >= min_margin and j in of_b and abs(of_b[j] - i) == 1:
             extra.append(_pair(i, j, sim, mar, texts_a, texts_b))
     for j in range(nb):
-        if j in of_b:
+        if j in of_b or j in balanced_b:
             continue
         i = int(mar[:, j].argmax())
         if sim[i, j] >= floor and mar[i, j] >= min_margin and i in of_a and abs(of_a[i] - j) == 1:
             extra.append(_pair(i, j, sim, mar, texts_a, texts_b))
     return sorted(pairs + extra, key=lambda p: (p.a, p.b))
+
+
+def _balanced_gaps(anchors: list[tuple[int, int]], n_this: int, n_other: int) -> set[int]:
+    """Positions (on this side) inside gaps between consecutive anchors that hold as many
+    unaligned positions on the other side; ``anchors`` are (this, other) sorted by this."""
+    bounds = [(-1, -1), *anchors, (n_this, n_other)]
+    out: set[int] = set()
+    for (a1, b1), (a2, b2) in itertools.pairwise(bounds):
+        gap = a2 - a1 - 1
+        if gap > 0 and b2 - b1 - 1 == gap:
+            out.update(range(a1 + 1, a2))
+    return out
 
 
 def _fill_gaps(pairs: list[AlignedPair], sim: np.ndarray, mar: np.ndarray, floor: float, min_margin: float,
