@@ -158,7 +158,8 @@ def places(sentence: str, language: str = "") -> list[Name]:
     i = 0
     while i < len(tokens):
         tok = tokens[i].group(0)
-        if not tok[0].isupper() and tok[0].lower() != tok[0].upper():
+        head = re.split(r"['’]", tok, maxsplit=1)[1] if re.match(r"^\w{1,2}['’]\w", tok) else tok  # "l'Italie"
+        if not head[0].isupper() and head[0].lower() != head[0].upper():
             i += 1  # country names are capitalised in every cased script ("chad", "turkey", "того" are words)
             continue
         abbr = g.abbreviations.get(tok.rstrip("."))
@@ -167,9 +168,14 @@ def places(sentence: str, language: str = "") -> list[Name]:
             i += 1
             continue
         matched = 0
-        for n in range(min(g.first.get(lowered[i], 1), len(tokens) - i), 0, -1):
+        longest = max(g.first.get(w, 1) for w in (lowered[i], *_variants(lowered[i], language)))
+        for n in range(min(longest, len(tokens) - i), 0, -1):
             key = " ".join(lowered[i:i + n])
             code = g.names.get(key)
+            if code is None and n > 1:  # elision or proclitic on the first word: "l'Arabie saoudite", "للولايات المتحدة"
+                rest = lowered[i + 1:i + n]
+                code = next((g.names[k] for k in (" ".join([v, *rest]) for v in _variants(lowered[i], language))
+                             if k in g.names), None)
             if code is None and n == 1:
                 code = next((g.names[v] for v in _variants(key, language) if v in g.names), None)
                 if code is None and language in _INFLECTED:
@@ -212,7 +218,11 @@ _ORG = re.compile(rf"\b(?:[A-Z][\w&'-]+\s+){{0,5}}(?:{_ORG_HEAD})\b(?:\s+(?:of|f
 _NOT_ORGS = frozenset({"Q", "A", "R", "CEO", "GMT", "UTC", "CET", "AM", "PM", "TV", "OK", "ID", "COVID", "PCR", "GDP",
                        "BIP", "PIB", "ВВП", "DNA", "HIV", "AIDS", "SMS", "PDF", "USD", "EUR", "GBP", "CNY", "RUB",
                        "VAT", "TVA", "MwSt", "CO", "PS", "NB", "FAQ", "Q&A", "Q&R", "F&A", "IT", "AI", "KI", "II", "III", "IV", "VI",
-                       "VII", "VIII", "IX", "XI", "XII", "MP", "MPs", "NHS", "I", "OF", "THE", "AND"})
+                       "VII", "VIII", "IX", "XI", "XII", "MP", "MPs", "NHS", "I", "OF", "THE", "AND",
+                       # headline furniture and codes written in capitals ("READ MORE:", "QR code")
+                       "READ", "MORE", "ALSO", "SEE", "WATCH", "VIDEO", "PHOTO", "PHOTOS", "UPDATE", "BREAKING", "LIVE",
+                       "QR"})
+_LONE_HEAD = re.compile(rf"(?:{_ORG_HEAD})")
 
 
 def organizations(sentence: str) -> list[Name]:
@@ -239,6 +249,8 @@ def organizations(sentence: str) -> list[Name]:
         end = start + len(text)
         if len(text) < 2 or text in _NOT_ORGS or any(a < end and start < b for a, b in taken):
             continue
+        if _LONE_HEAD.fullmatch(text) or (text.isupper() and re.match(r"-\d", sentence[end:end + 2])):
+            continue  # a head word alone names nothing ("Police:", "Group"); "LE-512", "A-7" are codes
         if text.isupper() and gazetteer().abbreviations.get(text):
             continue  # "US", "UK" are places
         confidence = 0.5 if text.isupper() else 0.6
@@ -252,7 +264,12 @@ _PERSON = re.compile(
     r"Bundeskanzlerin|Bundeskanzler|Kanzlerin|Minister(?:in)?|Herr|Frau|presidente|ministro|ministra|"
     r"señor|señora|президент|премьер-министр|министр|глава|forseti|ráðherra)\s+"
     r"(?P<name>[A-ZÀ-ÖØ-ÞА-ЯЁ][\w'-]+(?:\s+[A-ZÀ-ÖØ-ÞА-ЯЁ][\w'-]+){0,2})")
-_NOT_NAMES = frozenset({"The", "Of", "For", "And", "In", "On", "Le", "La", "Les", "Der", "Die", "Das", "El"})
+_NOT_NAMES = frozenset({"The", "Of", "For", "And", "In", "On", "Le", "La", "Les", "Der", "Die", "Das", "El",
+                        # German nouns are capitalised: "Herr Landeshauptmann" is a title, not a name
+                        "Landeshauptmann", "Landeshauptfrau", "Bürgermeister", "Bürgermeisterin", "Präsident",
+                        "Präsidentin", "Minister", "Ministerin", "Kanzler", "Kanzlerin", "Doktor", "Professor",
+                        "Professorin", "Kollege", "Kollegin", "Abgeordnete", "Abgeordneter", "Pfarrer", "Richter",
+                        "Richterin", "Vorsitzende", "Vorsitzender"})
 
 
 def people(sentence: str) -> list[Name]:

@@ -171,6 +171,36 @@ def test_people_after_a_title() -> None:
     assert values("Li Xiaoyu and Dong Jiazhi", "en", "person") == []  # no title: out of reach of the rules
 
 
+def test_places_after_an_elided_article_or_a_proclitic_regression() -> None:
+    # "l'Italie" was skipped as a lower-case word; "للولايات المتحدة" needed its proclitic off a two-word name
+    assert values("l'accord dont l'Italie est bénéficiaire, vers l'Arabie saoudite", "fr", "place") == ["IT", "SA"]
+    assert values("اغتيال الرئيس الـ35 للولايات المتحدة الأميركية", "ar", "place") == ["US"]
+    assert values("varados en EEUU", "es", "place") == ["US"]
+    assert "EEUU" not in [f.text for f in extract_facts("varados en EEUU", "es") if f.kind == "organization"]
+    assert values("чемпионата Белоруссии", "ru", "place") == ["BY"]
+
+
+def test_head_words_alone_codes_and_headline_capitals_are_not_organizations_regression() -> None:
+    assert values("Police: Woman Shot Near Field", "en", "organization") == []
+    assert values("READ MORE: the Group after 14 Years", "en", "organization") == []
+    assert values("entre Villalobar y la LE-512", "es", "organization") == []
+    assert values("the Oakland Police Department said", "en", "organization") == ["Oakland Police Department"]
+
+
+def test_a_german_title_after_herr_is_not_a_person_regression() -> None:
+    assert values('"Der Herr Landeshauptmann hat gesagt', "de", "person") == []
+    assert values("Herr Milletich hat gesagt", "de", "person") == ["Milletich"]
+
+
+def test_names_are_scored_on_a_distinctive_shared_token() -> None:
+    from refrains.evaluate.facts import same_name
+
+    assert same_name("Joe Biden", "Biden") and same_name("Дональда Трампа", "Трампа")
+    assert same_name("U.S. State Department", "State Department") and same_name("大久保", "大久保容疑者")
+    assert not same_name("Ministry of Health", "Ministry") and not same_name("Fox News", "ABC News")
+    assert not same_name("The Guardian", "The")
+
+
 def test_facts_are_records_with_offsets() -> None:
     sentence = "about 5.31 million hosts in Belgium"
     for f in extract_facts(sentence, "en"):

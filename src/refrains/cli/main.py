@@ -166,8 +166,8 @@ def build_parser() -> argparse.ArgumentParser:
                               "          refrains eval facts --markdown docs/facts.md",
                        formatter_class=argparse.RawDescriptionHelpFormatter)
     e.add_argument("benchmark", choices=["tatoeba", "semeval2022-t8", "wmt21", "seeds", "facts", "all"],
-                   help="facts: number and date extraction on the hand-labelled sentences of "
-                        "tests/golden/facts_labels.jsonl")
+                   help="facts: numbers, dates, places, people and organisations on the hand-labelled "
+                        "sentences of tests/golden/facts_labels.jsonl")
     e.add_argument("--data", help="folder holding the benchmark file (default ../shared/benchmarks/<name>; "
                    "for facts, the labels file)")
     e.add_argument("--limit", type=int, help="use only the first N items (pairs, documents, sentences)")
