@@ -768,7 +768,9 @@ def extract_facts(sentence: str, language: str, ref_date: str | None = None) -> 
     spans = [(d.start, d.end) for d in found_dates if d.unit != "ago"] + date_spans(sentence, language)
     facts = numbers(sentence, language, spans) + found_dates
     facts += [Fact(n.kind, n.text, n.value, None, n.start, n.end, n.confidence) for n in places(sentence, language)]
-    names = organizations(sentence) + (people(sentence) if language not in ("zh", "ja", "ko") else [])
+    orgs = organizations(sentence)
+    names = orgs + [p for p in people(sentence, language)
+                    if not any(o.start < p.end and p.start < o.end for o in orgs)]
     place_spans = {(f.start, f.end) for f in facts if f.kind == "place"}
     facts += [Fact(n.kind, n.text, n.value, None, n.start, n.end, n.confidence) for n in names
               if (n.start, n.end) not in place_spans]

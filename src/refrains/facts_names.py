@@ -212,7 +212,7 @@ def _org_aliases() -> tuple[dict[str, str], re.Pattern[str]]:
 _ORG_HEAD = (r"Ministry|Department|Agency|Center|Centre|Council|Commission|Embassy|Bank|Office|Institute|"
              r"University|Party|Army|Police|Court|Parliament|Union|Organi[sz]ation|Association|Committee|"
              r"Federation|Corporation|Company|Group|Times|Post|News|Agence|Ministère|Ambassade|Conseil|Banque|"
-             r"Ministerium|Bundesamt|Partei|Ministerio|Министерство|Банк")
+             r"Ministerium|Bundesamt|Partei|Ministerio|Министерство|Банк|International|Foundation|Fondation|Stiftung|Fundación")
 _ORG = re.compile(rf"\b(?:[A-Z][\w&'-]+\s+){{0,5}}(?:{_ORG_HEAD})\b(?:\s+(?:of|for|de|du|des|der|für|de la)\s+"
                   rf"(?:the\s+)?(?:[A-Z][\w'-]+\s*){{1,4}})?|\b[A-Z][A-Z&]{{1,5}}\b")
 _NOT_ORGS = frozenset({"Q", "A", "R", "CEO", "GMT", "UTC", "CET", "AM", "PM", "TV", "OK", "ID", "COVID", "PCR", "GDP",
@@ -272,17 +272,104 @@ _NOT_NAMES = frozenset({"The", "Of", "For", "And", "In", "On", "Le", "La", "Les"
                         "Richterin", "Vorsitzende", "Vorsitzender"})
 
 
-def people(sentence: str) -> list[Name]:
-    """People named after a title ("President Xi Jinping", "M. Macron", "министр Лавров").
+_CAP = r"[A-ZÀ-ÖØ-ÞА-ЯЁ][\w'’-]+"
+_NAME_TAIL = rf"(?:\s+(?:(?:de|da|del|van|von|der|le|la|al|bin|ibn)\s+)?{_CAP}){{1,2}}"
+_GIVEN = re.compile(rf"\b(?=(?P<name>{_CAP}{_NAME_TAIL}))")  # overlapping: "Laut Angela Merkel"
+_SPEECH = {
+    "en": (r"(?:said|says|told|added|wrote|explained|stated|warned|insisted)",
+           r"(?:said|says|according to)"),
+    "fr": (r"(?:a déclaré|a dit|a affirmé|a annoncé|a expliqué|a indiqué|a souligné|a estimé|a ajouté|déclare|affirme)",
+           r"(?:selon|d'après|a déclaré|a affirmé|a ajouté|a expliqué)"),
+    "es": (r"(?:dijo|afirmó|señaló|aseguró|explicó|agregó|añadió|declaró|indicó|ha dicho|ha afirmado)",
+           r"(?:según|dijo|afirmó|señaló|aseguró|explicó|agregó|añadió|declaró)"),
+    "ru": ((r"(?:(?:также|уже|ранее|тогда)\s+)?(?:заявил|заявила|сказал|сказала|написал|написала|отметил|отметила|"
+            r"напомнил|напомнила|подчеркнул|подчеркнула|признался|признала|добавил|добавила|сообщил|сообщила)"),
+           r"(?:заявил|заявила|сказал|сказала|написал|написала|отметил|отметила|по словам)"),
+}
+_PLACE_HEADS = frozenset({"County", "Street", "Avenue", "Road", "River", "Lake", "Island", "Islands", "Bay", "Square",
+                          "Park", "Airport", "Station", "Stadium", "Bridge", "Hall", "Church", "School", "Hospital",
+                          "Mountain", "Valley", "Beach", "Straße", "Platz", "Rue", "Place", "Calle", "Plaza"})
+_NOT_SPEAKERS = frozenset({
+    "He", "She", "They", "It", "We", "I", "You", "This", "That", "There", "Police", "Officials", "Experts",
+    "Il", "Elle", "Ils", "Elles", "On", "Él", "Ella", "Ellos", "Он", "Она", "Они", "Мы", "Я", "Это",
+})
+_JA_PERSON = re.compile(r"(?P<name>[\u4e00-\u9fff々]{2,5}|[\u30a1-\u30fa\u30fc]{3,12})"
+                        r"(?:さん|氏|容疑者|被告|選手|監督|首相|大統領|議員|知事|市長|宮司|会長|社長|代表|教授)")
+
+
+@functools.lru_cache(maxsize=1)
+def _given_names() -> tuple[frozenset[str], frozenset[str]]:
+    """Given names (Latin script as written; Cyrillic as stems, so that case forms match)."""
+    table = lexicon()["first_names"]
+    cyr = frozenset(_ENDINGS.sub("", _norm(n)) for n in table["cyrillic"])
+    return frozenset(table["latin"]), cyr
+
+
+def _is_given(word: str) -> bool:
+    latin, cyr = _given_names()
+    if word in latin:
+        return True
+    if re.match(r"[А-ЯЁ]", word):
+        w = _norm(word)
+        for cut in (3, 2, 1, 0):  # Дональда, Дональдом, Ангеле: drop a case ending, then the stem's vowel
+            stem = _ENDINGS.sub("", w[: len(w) - cut]) if cut < len(w) - 2 else ""
+            if stem and stem in cyr:
+                return True
+    return False
+
+
+def _speakers(sentence: str, language: str) -> list[tuple[int, int]]:
+    verbs = _SPEECH.get(language)
+    if verbs is None:
+        return []
+    after, before = verbs
+    name = rf"{_CAP}(?:\s+{_CAP}){{0,2}}"
+    spans = []
+    for m in re.finditer(rf"(?P<name>{name})\s+{after}\b", sentence):
+        start = m.start("name")
+        if start == 0 or sentence[start - 1] in " \"«“„'—-,:(":  # a subject, not the tail of a longer phrase
+            spans.append((start, m.end("name")))
+    for m in re.finditer(rf"\b{before}\s+(?P<name>{name})", sentence):
+        spans.append((m.start("name"), m.end("name")))
+    return spans
+
+
+def people(sentence: str, language: str = "") -> list[Name]:
+    """People: after a title ("President Xi Jinping", "M. Macron", "министр Лавров"), a common
+    given name and a capitalised surname ("Emmanuel Macron", "Дональда Трампа"), the speaker of a
+    reporting verb ("Meunier said", "selon Jean Castex", "Путин напомнил"), and in Japanese a
+    name before an honorific or role ("竹田智恵子さん").
 
     Examples:
         >>> [n.value for n in people("Foreign Minister Sophie Wilmès said")]
         ['Sophie Wilmès']
+        >>> [n.value for n in people("Laut Angela Merkel ist das so.", "de")]
+        ['Angela Merkel']
+        >>> [n.value for n in people('"It is over," Meunier said.', "en")]
+        ['Meunier']
     """
-    out = []
+    found: list[tuple[int, int, float]] = []
     for m in _PERSON.finditer(sentence):
-        name = m.group("name")
-        if name.split()[0] in _NOT_NAMES or gazetteer().names.get(_norm(name)):
+        found.append((m.start("name"), m.end("name"), 0.7))
+    if language == "ja":
+        found += [(m.start("name"), m.end("name"), 0.6) for m in _JA_PERSON.finditer(sentence)]
+    elif language not in ("zh", "ko"):
+        for m in _GIVEN.finditer(sentence):
+            if _is_given(m.group("name").split()[0]):
+                found.append((m.start("name"), m.end("name"), 0.6))
+        found += [(a, b, 0.5) for a, b in _speakers(sentence, language)]
+    out: list[Name] = []
+    for start, end, confidence in sorted(found, key=lambda f: (f[0], -f[1])):
+        name = sentence[start:end]
+        first = name.split()[0]
+        if first in _NOT_NAMES or first in _NOT_SPEAKERS or gazetteer().names.get(_norm(name)):
             continue
-        out.append(Name("person", name, name, m.start("name"), m.end("name"), 0.7))
+        if name.split()[-1] in _PLACE_HEADS:
+            continue  # "Princess Anne County", "Jesse Owens Avenue": a place named after someone
+        if gazetteer().abbreviations.get(name) or name in _NOT_ORGS or any(
+                _LONE_HEAD.fullmatch(w) for w in name.split()):
+            continue  # "said Amnesty International": a head word makes it an organisation
+        if any(n.start <= start < n.end or start <= n.start < end for n in out):
+            continue  # the longest name at a place wins; the others overlap it
+        out.append(Name("person", name, name, start, end, confidence))
     return out

@@ -227,3 +227,20 @@ def test_drift_flags_a_changed_figure_only() -> None:
     assert drift([("d1", a), ("d2", same)]) == []
     assert drift([("d1", a), ("d2", changed)])[0]["kind"] == "number"
     assert drift([("d1", a), ("d2", [])]) == []
+
+
+def test_people_by_given_name_speech_verb_and_japanese_honorific() -> None:
+    from refrains.facts_names import people
+
+    def names(text: str, lang: str) -> list[str]:
+        return [n.value for n in people(text, lang)]
+
+    assert names("Emmanuel Macron a annoncé la fin du confinement.", "fr") == ["Emmanuel Macron"]
+    assert names("поддержку президента Дональда Трампа", "ru") == ["Дональда Трампа"]
+    assert names('"We will not stop," Meunier said.', "en") == ["Meunier"]
+    assert names("Según Carla Pérez, el plan fracasó.", "es") == ["Carla Pérez"]
+    assert names("主婦竹田智恵子さん（75）が確認した。", "ja") == ["竹田智恵子"]
+    # not people: a pronoun before a reporting verb, a place named after someone, an organisation
+    assert names("He said the talks had failed.", "en") == []
+    assert names("outside the old Princess Anne County courthouse", "en") == []
+    assert names("said Amnesty International investigator", "en") == []

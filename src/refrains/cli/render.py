@@ -87,9 +87,10 @@ def evaluation(result: object) -> str:
     lines = [f"{result.benchmark}  ({result.seconds:.1f} s)"]
     if result.per_language:
         cols = sorted({k for v in result.per_language.values() for k in v})
-        lines.append("  " + "language".ljust(12) + "".join(c.rjust(12) for c in cols))
+        width = {c: max(12, len(c) + 2) for c in cols}
+        lines.append("  " + "language".ljust(12) + "".join(c.rjust(width[c]) for c in cols))
         for lang, vals in result.per_language.items():
-            lines.append("  " + lang.ljust(12) + "".join(f"{vals.get(c, ''):>12}" for c in cols))
+            lines.append("  " + lang.ljust(12) + "".join(str(vals.get(c, "")).rjust(width[c]) for c in cols))
     lines.append("  metrics: " + ", ".join(f"{k} = {v}" for k, v in result.metrics.items()))
     for who, fig in result.published.items():
         lines.append(f"  published: {who}: {fig}")
