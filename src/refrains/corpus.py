@@ -5,6 +5,7 @@ Sentence vectors sit in one ``(n, d)`` matrix; each document owns a contiguous s
 
 from __future__ import annotations
 
+import math
 import re
 from collections import Counter
 from dataclasses import dataclass, field
@@ -28,6 +29,23 @@ def weight(text: str) -> int:
     return sum(len(w) for w in _WORD.findall(text)) + len(_CJK.findall(text))
 
 
+def _char_grams(text: str) -> list[str]:
+    """Character 4-grams of each lower-cased word, padded with a space on both sides."""
+    out: list[str] = []
+    for w in _WORD.findall(text.lower()):
+        w = f" {w} "
+        out.extend(w[i:i + 4] for i in range(len(w) - 3))
+    return out
+
+
+def _unit_tfidf(counts: Counter[str], df: Counter[str]) -> dict[str, float]:
+    """Sublinear TF times smoothed IDF (``df[""]`` holds the corpus size), scaled to unit length."""
+    n = df[""]
+    v = {w: (1 + math.log(k)) * (math.log((n + 1) / (df[w] + 1)) + 1) for w, k in counts.items()}
+    norm = math.sqrt(sum(x * x for x in v.values())) or 1.0
+    return {w: x / norm for w, x in v.items()}
+
+
 @dataclass
 class Corpus:
     """Documents, their sentences and the sentence vectors, ready for analysis."""
@@ -43,6 +61,9 @@ class Corpus:
     _tfidf: dict[str, dict[str, float]] = field(default_factory=dict, repr=False)
     _shingles: dict[str, set[str]] = field(default_factory=dict, repr=False)
     _df: Counter[str] = field(default_factory=Counter, repr=False)
+    _title_tfidf: dict[str, dict[str, float]] = field(default_factory=dict, repr=False)
+    _char_tfidf: dict[str, dict[str, float]] = field(default_factory=dict, repr=False)
+    _char_df: Counter[str] = field(default_factory=Counter, repr=False)
 
     @classmethod
     def build(cls, documents: list[Document], sentences: dict[str, list[Sentence]],
@@ -80,23 +101,45 @@ class Corpus:
         Document frequencies are counted once; each document's vector is made when first
         asked for and kept (only documents in candidate pairs are ever asked for).
         """
-        import math
+        if doc_id not in self._tfidf:
+            doc = self.by_id.get(doc_id)
+            words = Counter(w.lower() for w in _WORD.findall(doc.text)) if doc else Counter()
+            self._tfidf[doc_id] = _unit_tfidf(words, self._word_df())
+        return self._tfidf[doc_id]
 
-        if doc_id in self._tfidf:
-            return self._tfidf[doc_id]
+    def title_tfidf(self, doc_id: str) -> dict[str, float]:
+        """Unit TF-IDF vector of the words of a document's first sentence (a news title or lead).
+
+        Weighted by the corpus's document frequencies, as :meth:`tfidf`.
+        """
+        if doc_id not in self._title_tfidf:
+            first = self.sentences.get(doc_id) or []
+            words = Counter(w.lower() for w in _WORD.findall(first[0].text)) if first else Counter()
+            self._title_tfidf[doc_id] = _unit_tfidf(words, self._word_df())
+        return self._title_tfidf[doc_id]
+
+    def char_tfidf(self, doc_id: str) -> dict[str, float]:
+        """Unit TF-IDF vector of the character 4-grams of a document's words (padded with spaces).
+
+        Inflected forms share most of their 4-grams ("Regierung"/"Regierungsbündnis",
+        Turkish and Arabic suffixes), which whole-word TF-IDF misses. Document frequencies
+        over this corpus are counted once (a pass over every document's text).
+        """
+        if doc_id not in self._char_tfidf:
+            if not self._char_df:
+                for d in self.documents:
+                    self._char_df.update(set(_char_grams(d.text)))
+                self._char_df[""] = len(self.documents)
+            doc = self.by_id.get(doc_id)
+            self._char_tfidf[doc_id] = _unit_tfidf(Counter(_char_grams(doc.text)) if doc else Counter(), self._char_df)
+        return self._char_tfidf[doc_id]
+
+    def _word_df(self) -> Counter[str]:
         if not self._df:
             for d in self.documents:
                 self._df.update({w.lower() for w in _WORD.findall(d.text)})
             self._df[""] = len(self.documents)  # the corpus size rides along
-        doc = self.by_id.get(doc_id)
-        if doc is None:
-            return {}
-        n = self._df[""]
-        counts = Counter(w.lower() for w in _WORD.findall(doc.text))
-        v = {w: (1 + math.log(k)) * (math.log((n + 1) / (self._df[w] + 1)) + 1) for w, k in counts.items()}
-        norm = math.sqrt(sum(x * x for x in v.values())) or 1.0
-        self._tfidf[doc_id] = out = {w: x / norm for w, x in v.items()}
-        return out
+        return self._df
 
     def shingles(self, doc_id: str) -> set[str]:
         """Word 3-shingles (character 5-grams for CJK) of a document, computed once."""

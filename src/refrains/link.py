@@ -386,7 +386,10 @@ _NAME = re.compile(r"\b[A-ZÀ-ÖØ-ÞА-ЯЁ][\w'-]{2,}", re.UNICODE)
 _NUMBER = re.compile(r"\d[\d.,]*\d|\d")
 _FEATURES = ("doc_cosine", "best_match_mean", "coverage_min", "coverage_max", "soft_coverage", "top5_mean",
              "title_cosine", "lead_cosine", "name_overlap", "number_overlap", "length_ratio", "same_language",
-             "tfidf_cosine")
+             "tfidf_cosine", "focus_cosine", "char_tfidf", "title_tfidf")
+_LANGUAGES = ("ar", "de", "en", "es", "fr", "pl", "tr")
+"""Languages with a share feature (``lang_xx``: 1 when both documents are in it, 0.5 when one
+is): the combiner learns a per-language offset where it was fitted (SemEval-2022 T8's languages)."""
 
 
 def _overlap(a: set[str], b: set[str]) -> float:
@@ -402,8 +405,11 @@ def _names(text: str) -> set[str]:
 def pair_features(corpus: Corpus, a: str, b: str, settings: AlignSettings | None = None) -> dict[str, float]:
     """Similarity evidence of two documents, each feature in [0, 1] or a cosine.
 
-    Vector cosine of the documents, of their titles and leads; alignment coverage; how
-    well each sentence finds a partner; shared names and figures; relative length.
+    Vector cosine of the documents, of their titles and leads, and of their means
+    weighted towards the top (``focus_cosine``: sentence ``i`` weighs ``1/sqrt(i+1)``, as
+    news puts the story first); alignment coverage; how well each sentence finds a
+    partner; shared names and figures; word, title-word and character 4-gram TF-IDF
+    cosines; relative length; the languages (``lang_xx``, see ``_LANGUAGES``).
     """
     index = corpus.doc_index()
     al = align_pair(corpus, a, b, settings or AlignSettings())
@@ -420,7 +426,12 @@ def pair_features(corpus: Corpus, a: str, b: str, settings: AlignSettings | None
         m = v[:3].mean(axis=0)
         return np.asarray(m / max(float(np.linalg.norm(m)), 1e-12))
 
+    def focus(v: np.ndarray) -> np.ndarray:
+        m = (np.arange(1, len(v) + 1, dtype=np.float64) ** -0.5) @ v
+        return np.asarray(m / max(float(np.linalg.norm(m)), 1e-12))
+
     da, db = corpus.by_id[a], corpus.by_id[b]
+    langs = {lang: (float(da.language == lang) + float(db.language == lang)) / 2 for lang in _LANGUAGES}
     return {
         "doc_cosine": float(corpus.doc_vectors[index[a]] @ corpus.doc_vectors[index[b]]) * scale + offset,
         "best_match_mean": float((best_a.mean() + best_b.mean()) / 2),
@@ -435,6 +446,10 @@ def pair_features(corpus: Corpus, a: str, b: str, settings: AlignSettings | None
         "length_ratio": min(len(va), len(vb)) / max(len(va), len(vb)),
         "same_language": float(da.language == db.language),
         "tfidf_cosine": _sparse_dot(corpus.tfidf(a), corpus.tfidf(b)),
+        "focus_cosine": float(focus(va) @ focus(vb)) * scale + offset,
+        "char_tfidf": _sparse_dot(corpus.char_tfidf(a), corpus.char_tfidf(b)),
+        "title_tfidf": _sparse_dot(corpus.title_tfidf(a), corpus.title_tfidf(b)),
+        **{f"lang_{lang}": share for lang, share in langs.items()},
     }
 
 
@@ -463,15 +478,48 @@ def _similarity_model() -> dict[str, Any] | None:
     return model
 
 
+def trees_predict(trees: dict[str, Any], x: np.ndarray) -> np.ndarray:
+    """Sum of a boosted ensemble of complete binary trees on rows ``x`` (``(n, features)``).
+
+    Each tree of depth ``D`` is stored flat: ``feature``/``threshold`` of its ``2**D - 1``
+    splits (breadth first; a row goes right when its value is above the threshold) and
+    the ``2**D`` leaf ``value``s, already scaled by the learning rate.
+
+    Examples:
+        >>> t = {"depth": 1, "base": 1.0, "feature": [[0]], "threshold": [[0.5]], "value": [[-1.0, 1.0]]}
+        >>> trees_predict(t, np.array([[0.2], [0.9]])).tolist()
+        [0.0, 2.0]
+    """
+    depth = int(trees["depth"])
+    out = np.full(len(x), float(trees["base"]))
+    rows = np.arange(len(x))
+    for feat, thr, val in zip(trees["feature"], trees["threshold"], trees["value"]):
+        f, t = np.asarray(feat, dtype=np.int64), np.asarray(thr, dtype=np.float64)
+        node = np.zeros(len(x), dtype=np.int64)
+        for _ in range(depth):
+            node = 2 * node + 1 + (x[rows, f[node]] > t[node])
+        out += np.asarray(val, dtype=np.float64)[node - (2**depth - 1)]
+    return out
+
+
 def document_similarity(features: dict[str, float]) -> float:
     """One similarity score for two documents (higher = more alike), from :func:`pair_features`.
 
-    Uses the ridge combiner fitted by ``bench/train_similarity.py`` on SemEval-2022 T8
-    (shipped as ``refrains/data/similarity.json``); without it, a fixed blend.
+    Uses the combiner fitted by ``bench/train_similarity.py`` on SemEval-2022 T8 (shipped
+    as ``refrains/data/similarity.json``): a ridge regression on the features, their
+    squares and products (plus ``linear`` ones as they are), averaged with a small
+    boosted-trees ensemble where the model carries one; without a model, a fixed blend.
     """
     model = _similarity_model()
     if model is None:
         return 0.6 * features["doc_cosine"] + 0.4 * features["best_match_mean"]
     raw = np.array([features[n] for n in model["features"]], dtype=np.float64)
-    x = (expand(raw) - np.array(model["mean"])) / np.array(model["std"])
-    return float(x @ np.array(model["coef"]) + model["intercept"])
+    lin = np.array([features[n] for n in model.get("linear", [])], dtype=np.float64)
+    x = (np.concatenate([expand(raw), lin]) - np.array(model["mean"])) / np.array(model["std"])
+    score = float(x @ np.array(model["coef"]) + model["intercept"])
+    trees = model.get("trees")
+    if trees:
+        row = np.array([[features[n] for n in trees["features"]]], dtype=np.float64)
+        w = float(model.get("blend", 0.5))
+        score = (1 - w) * score + w * float(trees_predict(trees, row)[0])
+    return score

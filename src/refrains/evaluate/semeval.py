@@ -84,9 +84,11 @@ def run(folder: Path, limit: int | None) -> EvalResult:
     from refrains.link import _similarity_model
 
     model = _similarity_model() or {}
-    fitted = (f"the similarity combiner was fitted on {model.get('trained_on', '?')}; on that data its 5-fold "
-              f"cross-validated Pearson (folds grouped by article) is {model.get('cv_pearson', '?')} "
-              "— quote that figure, not the in-sample one, for data it was fitted on" if model else "no fitted combiner")
+    kind = "ridge + boosted trees, averaged" if model.get("trees") else "ridge"
+    fitted = (f"the similarity combiner ({kind}) was fitted on {model.get('trained_on', '?')}; on that data its "
+              f"5-fold cross-validated Pearson (folds grouped by shared articles) is {model.get('cv_pearson', '?')} "
+              f"(by language: {model.get('cv_pearson_by_language', '?')}) — quote that figure, not the in-sample "
+              "one, for data it was fitted on" if model else "no fitted combiner")
     return EvalResult("semeval2022-t8", {"pearson": round(pearson(scores, gold), 4), "pairs": float(len(gold))},
                       per, published={"HFL winner (official eval split, XLM-R large, GPU)": "0.818",
                                        "plain cosine of document embeddings": "≈0.71"},
