@@ -28,7 +28,7 @@ import numpy as np
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "src"))
 
-from refrains.evaluate.semeval import article, load_pairs, pearson
+from refrains.evaluate.semeval import article, load_pairs, pair_key, pearson
 from refrains.link import _FEATURES, _LANGUAGES, expand, trees_predict
 
 CACHE = ROOT / "bench" / "out" / "semeval_features.json"
@@ -176,7 +176,9 @@ def main() -> None:
         "features": names, "linear": LINEAR, "mean": mean.round(6).tolist(), "std": std.round(6).tolist(),
         "coef": w.round(6).tolist(), "intercept": round(b, 6), "alpha": args.alpha,
         "trained_on": f"SemEval-2022 T8 dev portion (train batch), {len(rows)} pairs",
-        "cv_pearson": round(cv, 4), "cv_pearson_by_language": per}
+        "cv_pearson": round(cv, 4), "cv_pearson_by_language": per,
+        # which pairs the model saw, so that `refrains eval` can say when its figure is in-sample
+        "trained_pairs": sorted(pair_key(r["pair_id"]) for r in rows)}
     if args.blend:
         model["blend"] = args.blend
         model["trees"] = {"features": names + LINEAR, **BOOST, **boost(xt, y, **BOOST)}
