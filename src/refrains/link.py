@@ -35,6 +35,7 @@ import numpy as np
 from refrains.align import AlignSettings, align
 from refrains.corpus import Corpus
 from refrains.models import Alignment, Link
+from refrains.neighbours import SearchMemory
 
 
 @dataclass(frozen=True)
@@ -108,14 +109,20 @@ def _faiss_index(base: np.ndarray, rows: np.ndarray | None = None) -> Any:
     return index
 
 
+_EPS = 1e-5
+"""Cosines of one pair computed by two different products may differ in their last bits:
+a stored k-th cosine is treated as beaten when a new row comes within this of it."""
+
+
 def _faiss_knn(base: np.ndarray, queries: np.ndarray, k: int, rows: np.ndarray | None = None,
-               ) -> tuple[np.ndarray, np.ndarray]:
+               index: Any = None) -> tuple[np.ndarray, np.ndarray]:
     """The ``k`` nearest rows of ``base`` (of ``base[rows]``) for each row of ``queries``.
 
     ``queries`` may be an index array into ``base`` (rows are then read in chunks, never
-    copied whole). Returned ids are positions in ``base[rows]``.
+    copied whole). Returned ids are positions in ``base[rows]``. ``index`` is one already
+    built over ``base[rows]``.
     """
-    index = _faiss_index(base, rows)
+    index = _faiss_index(base, rows) if index is None else index
     k = min(k, index.ntotal)
     nq = len(queries)
     sims = np.empty((nq, k), dtype=np.float32)
@@ -127,8 +134,78 @@ def _faiss_knn(base: np.ndarray, queries: np.ndarray, k: int, rows: np.ndarray |
     return sims, ids
 
 
+def _scan(base: np.ndarray, old: np.ndarray, new: np.ndarray, old_code: np.ndarray, new_code: np.ndarray,
+          kth: np.ndarray, top: np.ndarray) -> tuple[tuple[np.ndarray, np.ndarray, np.ndarray],
+                                                     tuple[np.ndarray, np.ndarray]]:
+    """One product of stored rows with new ones: where the new rows may have changed something.
+
+    Args:
+        base: the vectors.
+        old, new: stored and new rows of ``base``.
+        old_code, new_code: their language columns.
+        kth: for each stored row, its k-th best cosine in each language (NaN: unknown).
+        top: for each stored row, the cosine a new row must reach to be a neighbour of
+            the plain search that makes a pair.
+
+    Returns:
+        ``(i, j, cosine)`` where new row ``j`` (in another language) comes within
+        :data:`_EPS` of stored row ``i``'s k-th neighbour in its language, so may have
+        entered that neighbourhood; and ``(i, j)`` where it reaches ``top[i]`` (positions
+        in ``old`` and ``new``). The cost grows with stored times new rows, like searching
+        the new rows.
+    """
+    parts: list[list[np.ndarray]] = [[], [], [], [], []]
+    if len(old) and len(new):
+        order = np.argsort(new_code, kind="stable")  # new rows by language: one threshold column each
+        langs, starts = np.unique(new_code[order], return_index=True)
+        ends = np.append(starts[1:], len(order))
+        right = np.ascontiguousarray(base[new[order]], dtype=np.float32).T
+        step = max(64, (1 << 22) // len(new))
+        for i in range(0, len(old), step):
+            block = np.ascontiguousarray(base[old[i : i + step]], dtype=np.float32) @ right
+            for t, a, b in zip(langs, starts, ends):
+                other = np.flatnonzero(old_code[i : i + len(block)] != t)
+                sub = block[other, a:b]
+                bi, bj = np.nonzero(~(sub <= kth[i + other, t][:, None] - _EPS))
+                parts[0].append(other[bi] + i)
+                parts[1].append(order[bj + a])
+                parts[2].append(sub[bi, bj])
+            ti, tj = np.nonzero(block >= top[i : i + len(block), None] - _EPS)
+            parts[3].append(ti + i)
+            parts[4].append(order[tj])
+    out = [np.concatenate(p) if p else np.zeros(0, dtype=np.int64) for p in parts]
+    return (out[0], out[1], out[2].astype(np.float32)), (out[3], out[4])
+
+
+@dataclass
+class _Figures:
+    """Neighbourhood figures by position in the searched rows (see :mod:`refrains.neighbours`).
+
+    ``mean``/``kth``: per language column, exact where ``exact``, else lower bounds (a
+    neighbourhood only gets closer as rows are added); ``k``: the neighbourhood size of
+    each column they were computed with (0: unknown); ``top``: the last cosine of the plain
+    search (a lower bound too); ``near``: the ``(stored position, new position, cosine)``
+    triples of :func:`_scan` (None when nothing was stored: every row is then searched).
+    """
+
+    mean: np.ndarray
+    kth: np.ndarray
+    exact: np.ndarray
+    k: np.ndarray
+    top: np.ndarray
+    near: tuple[np.ndarray, np.ndarray, np.ndarray] | None = None
+
+    @classmethod
+    def blank(cls, n: int, langs: int) -> _Figures:
+        """Nothing known about ``n`` positions."""
+        return cls(np.full((n, langs), np.nan, dtype=np.float32), np.full((n, langs), np.nan, dtype=np.float32),
+                   np.zeros((n, langs), dtype=bool), np.zeros(langs, dtype=np.int64),
+                   np.full(n, np.nan, dtype=np.float32))
+
+
 def candidate_pairs(corpus: Corpus, settings: LinkSettings, extra: Iterable[tuple[str, str]] = (),
-                    stats: LinkStats | None = None, only: set[str] | None = None) -> list[tuple[str, str]]:
+                    stats: LinkStats | None = None, only: set[str] | None = None,
+                    memory: SearchMemory | None = None) -> list[tuple[str, str]]:
     """Document pairs worth aligning, from nearest-neighbour and MinHash indexes.
 
     Args:
@@ -137,59 +214,130 @@ def candidate_pairs(corpus: Corpus, settings: LinkSettings, extra: Iterable[tupl
         extra: pairs found elsewhere (MinHash bands shared in the store).
         stats: filled with the number of index queries and candidates.
         only: when given, just the pairs that involve one of these documents (the new
-            ones of an incremental run); their sentences query the whole index.
+            ones of an incremental run).
+        memory: the neighbourhood figures of the last search (``memory.state``), replaced
+            by this search's. With ``only`` and figures that cover the other documents,
+            only the new documents' sentences query the indexes, and a stored sentence is
+            searched again only where a new one may have entered its nearest neighbours
+            closely enough to make a pair: the pairs are those a search of every sentence
+            would give, at the cost of the new ones. Without figures, every sentence is
+            searched (and the pairs filtered).
     """
+    from refrains.neighbours import Neighbourhoods
+
     docs = corpus.documents
     pairs: set[tuple[str, str]] = set()
     if len(docs) < 2 or corpus.vectors.shape[0] == 0:
+        if memory is not None:
+            memory.state = None
         return []
-    owner = np.empty(corpus.vectors.shape[0], dtype=np.int32)
-    fresh = np.zeros(len(docs), dtype=bool)
+    n = corpus.vectors.shape[0]
+    owner = np.empty(n, dtype=np.int32)
+    keep = np.zeros(len(docs), dtype=bool)  # a pair must involve one of these
     for i, d in enumerate(docs):
         a, b = corpus.slice(d.id)
         owner[a:b] = i
-        fresh[i] = only is None or d.id in only
+        keep[i] = only is None or d.id in only
     rows = np.flatnonzero(corpus.countable)
-    queries = rows[fresh[owner[rows]]] if only is not None else rows
+    doc_lang = np.array([d.language for d in docs])
+    langs, code = np.unique(doc_lang[owner[rows]], return_inverse=True)
+    code = code.astype(np.int64)
+    big_k = min(settings.sentence_k + 1, rows.size)
+    signature = f"sentence_k={settings.sentence_k} cross_k={settings.cross_k} dim={corpus.vectors.shape[1]}"
+    prior = None
+    if memory is not None and memory.state is not None and only is not None and big_k == settings.sentence_k + 1:
+        prior = memory.state.aligned(corpus, signature, [str(x) for x in langs])
+    if prior is None:  # search every sentence
+        covered = np.zeros(rows.size, dtype=bool)
+        fig = _Figures.blank(rows.size, len(langs))
+        queried = np.ones(len(docs), dtype=bool)
+    else:
+        covered_row, k_prior, exact, mean, kth, top = prior
+        covered = covered_row[rows]
+        fig = _Figures(mean[rows], kth[rows], exact[rows], k_prior, top[rows])
+        queried = keep.copy()
+        queried[owner[rows[~covered]]] = True
+    qpos = np.flatnonzero(queried[owner[rows]])  # query positions in rows
+    queries = rows[qpos]
+    old, new = np.flatnonzero(covered), np.flatnonzero(~covered)
     # thresholds are on the reference scale: bring them to this embedder's raw cosines
     sent_floor = (settings.candidate_cosine - settings.cos_offset) / settings.cos_scale
     doc_floor = (settings.candidate_doc_cosine - settings.cos_offset) / settings.cos_scale
-    if rows.size and queries.size:
-        sims, ids = _faiss_knn(corpus.vectors, queries, settings.sentence_k + 1, rows)
+    joined = (np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64))
+    if prior is not None:
+        reach = np.fmax(fig.top[old], np.float32(sent_floor))  # a lower bound of the k-th: unknown -> the floor
+        (hi, hj, hs), (ti, tj) = _scan(corpus.vectors, rows[old], rows[new], code[old], code[new], fig.kth[old],
+                                       reach)
+        fig.near = (old[hi], new[hj], hs)
+        joined = (old[ti], new[tj])
+
+    def add(da: int, db: int) -> None:
+        if da != db and (keep[da] or keep[db]):
+            a, b = docs[da].id, docs[db].id
+            pairs.add((a, b) if a < b else (b, a))
+
+    searched = int(queries.size)
+    index: Any = None
+
+    def sentence_search(search: np.ndarray) -> None:
+        sims, ids = _faiss_knn(corpus.vectors, rows[search], big_k, rows, index)
+        fig.top[search] = sims[:, -1]
         for qi, (srow, irow) in enumerate(zip(sims, ids)):
-            da = owner[queries[qi]]
+            da = owner[rows[search[qi]]]
             for s, j in zip(srow, irow):
-                if j < 0 or s < sent_floor:
-                    continue
-                db = owner[rows[j]]
-                if db != da:
-                    a, b = docs[da].id, docs[db].id
-                    pairs.add((a, b) if a < b else (b, a))
+                if j >= 0 and s >= sent_floor:
+                    add(da, int(owner[rows[j]]))
+
     if rows.size and queries.size:
-        for u, v in cross_lingual_pairs(corpus, rows, queries, owner, settings):
-            first, second = sorted((docs[u].id, docs[v].id))
-            pairs.add((first, second))
-    dq = np.flatnonzero(fresh)
+        index = _faiss_index(corpus.vectors, rows)
+        sentence_search(qpos)
+        for u, v in cross_lingual_pairs(corpus, rows, queries, owner, settings, keep, fig):
+            add(u, v)
+    dq = np.flatnonzero(queried)
     if dq.size:
-        dsims, dids = _faiss_knn(corpus.doc_vectors, dq, settings.document_k + 1)
+        dindex = _faiss_index(corpus.doc_vectors)
+        if prior is not None:  # stored documents that may have a new one among their nearest
+            first = np.array([corpus.slice(d.id)[0] for d in docs])
+            stale, rest = np.flatnonzero(~prior[0][first]), np.flatnonzero(prior[0][first])
+            zero = np.zeros(len(docs), dtype=np.int64)
+            close = _scan(corpus.doc_vectors, rest, stale, zero[rest], zero[stale], np.full((rest.size, 1), np.inf),
+                          np.full(rest.size, doc_floor, dtype=np.float32))[1][0]
+            dq = np.union1d(dq, rest[close])
+        searched += int(dq.size)
+        dsims, dids = _faiss_knn(corpus.doc_vectors, dq, settings.document_k + 1, None, dindex)
         for qi, (srow, irow) in enumerate(zip(dsims, dids)):
-            i = int(dq[qi])
             for s, j in zip(srow, irow):
-                if j >= 0 and j != i and s >= doc_floor:
-                    x, y = docs[i].id, docs[j].id
-                    pairs.add((x, y) if x < y else (y, x))
+                if j >= 0 and s >= doc_floor:
+                    add(int(dq[qi]), int(j))
+    if index is not None and joined[0].size:
+        # stored rows that a new row comes close enough to for a pair, where that pair is not
+        # a candidate yet: is the new row among their nearest? (their k-th is a lower bound)
+        ra, rb = owner[rows[joined[0]]], owner[rows[joined[1]]]
+        unknown = [int(r) for r, a, b in zip(joined[0], ra, rb) if a != b
+                   and tuple(sorted((docs[a].id, docs[b].id))) not in pairs]
+        if unknown:
+            again = np.unique(np.array(unknown, dtype=np.int64))
+            searched += int(again.size)
+            sentence_search(again)
+    index = None
     for x, y in extra:
         if x in corpus.by_id and y in corpus.by_id and x != y and (only is None or x in only or y in only):
             pairs.add((x, y) if x < y else (y, x))
+    if memory is not None:
+        whole = _Figures.blank(n, len(langs))
+        whole.mean[rows], whole.kth[rows], whole.exact[rows], whole.top[rows] = fig.mean, fig.kth, fig.exact, fig.top
+        memory.state = Neighbourhoods.of(corpus, signature, [str(x) for x in langs], fig.k, whole.exact, whole.mean,
+                                         whole.kth, whole.top)
     if stats is not None:
         stats.documents = len(docs)
-        stats.sentence_queries += int(queries.size) + int(dq.size)
+        stats.sentence_queries += searched
         stats.candidate_pairs += len(pairs)
     return sorted(pairs)
 
 
 def cross_lingual_pairs(corpus: Corpus, rows: np.ndarray, queries: np.ndarray, owner: np.ndarray,
-                        settings: LinkSettings) -> set[tuple[int, int]]:
+                        settings: LinkSettings, keep: np.ndarray | None = None,
+                        figures: _Figures | None = None) -> set[tuple[int, int]]:
     """Document pairs (positions) in different languages that share sentences by margin.
 
     A multilingual encoder gives two unrelated sentences of one language a higher cosine
@@ -209,12 +357,20 @@ def cross_lingual_pairs(corpus: Corpus, rows: np.ndarray, queries: np.ndarray, o
     Each sentence is searched once per other language: the indexes of all languages
     together hold every sentence once, so the cost is one more pass of the sentence search.
 
+    With stored ``figures`` (an incremental run) only ``queries`` are searched. A stored
+    row's neighbourhood mean can only have grown since it was stored, so a margin computed
+    with the stored mean is an upper bound: a stored row is searched again only where that
+    bound reaches ``cross_margin`` for a pair with a new row, from either side (a new row
+    among its neighbours, ``figures.near``, or it among a new row's).
+
     Args:
         corpus: documents and vectors.
         rows: the countable rows of ``corpus.vectors`` (the search space).
         queries: the rows whose neighbours are wanted (a subset of ``rows``).
         owner: the document position of every row of ``corpus.vectors``.
         settings: ``cross_k``, ``cross_margin``, ``cross_pairs`` and the calibration.
+        keep: document positions a pair must involve (all when None).
+        figures: neighbourhood figures by position in ``rows``, read and updated.
 
     Returns:
         Pairs of document positions, unordered.
@@ -225,51 +381,76 @@ def cross_lingual_pairs(corpus: Corpus, rows: np.ndarray, queries: np.ndarray, o
         return set()
     pos = np.searchsorted(rows, queries)  # queries as positions in rows
     members = [np.flatnonzero(code == t) for t in range(len(langs))]
+    # a neighbourhood is the closest few (4, the usual margin k, at least): in a language
+    # with few sentences, cross_k of them would be all of them, and any best match would
+    # stand out from their mean
+    ks = np.array([min(len(m), settings.cross_k, max(4, len(m) // 8)) for m in members], dtype=np.int64)
+    fig = figures if figures is not None else _Figures.blank(len(rows), len(langs))
+    mean, kth, exact = fig.mean, fig.kth, fig.exact
+    floor = settings.cross_margin / settings.cos_scale  # a distance margin only scales
     indexes: dict[int, Any] = {}
 
     def knn(t: int, q: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-        """The cross_k nearest rows (positions in ``rows``) of language ``t`` for positions ``q``."""
+        """The k nearest rows (positions in ``rows``) of language ``t`` for positions ``q``."""
         if t not in indexes:
             indexes[t] = _faiss_index(corpus.vectors, rows[members[t]])
-        # a neighbourhood is the closest few (4, the usual margin k, at least): in a language
-        # with few sentences, cross_k of them would be all of them, and any best match would
-        # stand out from their mean
-        n = indexes[t].ntotal
-        k = min(n, settings.cross_k, max(4, n // 8))
+        k = int(ks[t])
         sims = np.empty((len(q), k), dtype=np.float32)
         ids = np.empty((len(q), k), dtype=np.int64)
         for i in range(0, len(q), _CHUNK):
             block = np.ascontiguousarray(corpus.vectors[rows[q[i : i + _CHUNK]]], dtype=np.float32)
             sims[i : i + len(block)], ids[i : i + len(block)] = indexes[t].search(block, k)
         sims[ids < 0] = np.nan  # an approximate index may return fewer than k
+        ok = ~np.isnan(sims)
+        mean[q, t] = np.where(ok, sims, 0).sum(axis=1) / np.maximum(ok.sum(axis=1), 1)
+        kth[q, t] = sims[:, -1]
+        exact[q, t] = True
         return sims, members[t][np.maximum(ids, 0)].astype(np.int32)
 
-    def neighbourhood(sims: np.ndarray) -> np.ndarray:
-        ok = ~np.isnan(sims)
-        return np.asarray(np.where(ok, sims, 0).sum(axis=1) / np.maximum(ok.sum(axis=1), 1), dtype=np.float32)
+    def bound(sims: np.ndarray, left: np.ndarray, right: np.ndarray) -> np.ndarray:
+        """Whether a pair's margin may reach the floor (unknown means: it may)."""
+        return np.asarray(~(sims - (left + right) / 2 < floor - _EPS))
 
-    # neighbourhood mean of each row in each other language, filled as it is searched
-    mean = np.full((len(rows), len(langs)), np.nan, dtype=np.float32)
     found = []
-    for t in range(len(langs)):
-        q = pos[code[pos] != t]
+
+    def search(t: int, q: np.ndarray) -> None:
         if q.size:
             sims, ids = knn(t, q)
-            mean[q, t] = neighbourhood(sims)
             found.append((q, ids, sims, t))
-    for s in range(len(langs)):  # targets not queried themselves (an incremental run)
-        hits = [f[1][code[f[0]] == s].ravel() for f in found]
-        hit = np.unique(np.concatenate(hits)) if hits else np.zeros(0, dtype=np.int64)
-        todo = hit[np.isnan(mean[hit, s])]
+
+    if fig.near is not None:  # a new row may have entered these stored rows' neighbourhoods
+        si, sj, ss = fig.near
+        exact[si, code[sj]] = False
+    for t in range(len(langs)):
+        q = pos[code[pos] != t]
+        if fig.near is not None and fig.k[t] != ks[t]:  # a new or still small language: k changed
+            q = np.flatnonzero(code != t)
+        search(t, q)
+    if fig.near is not None:  # stored rows that may now pair with a new row among their neighbours
+        lang_j = code[sj]
+        may = ~exact[si, lang_j] & bound(ss, mean[si, lang_j], mean[sj, code[si]])
+        for t in range(len(langs)):
+            search(t, np.unique(si[may & (lang_j == t)]))
+    for s in range(len(langs)):  # neighbours whose own neighbourhood the margin needs exactly
+        need = []
+        for q, ids, sims, t in found:
+            pick = code[q] == s
+            if pick.any():
+                j, sj = ids[pick].ravel(), sims[pick].ravel()
+                qq = np.repeat(q[pick], ids.shape[1])
+                need.append(j[~exact[j, s] & bound(sj, mean[qq, t], mean[j, s])])
+        todo = np.unique(np.concatenate(need)) if need else np.zeros(0, dtype=np.int64)
         if todo.size:
-            mean[todo, s] = neighbourhood(knn(s, todo)[0])
-    floor = settings.cross_margin / settings.cos_scale  # a distance margin only scales
+            knn(s, todo)
+    fig.k[:] = ks
     shared: dict[tuple[int, int], set[tuple[int, int]]] = {}
     for q, ids, sims, t in found:
         margin = sims - (mean[q, t][:, None] + mean[ids, code[q][:, None]]) / 2
         for qi, j in zip(*np.nonzero(margin >= floor)):
             x, y = int(rows[q[qi]]), int(rows[ids[qi, j]])
             da, db = int(owner[x]), int(owner[y])
+            if keep is not None and not (keep[da] or keep[db]):
+                continue
             key = (da, db) if da < db else (db, da)
             shared.setdefault(key, set()).add((x, y) if da < db else (y, x))
     return {key for key, sent in shared.items() if len(sent) >= settings.cross_pairs}
@@ -349,8 +530,11 @@ def classify(corpus: Corpus, al: Alignment, doc_cosine: float, settings: LinkSet
 
 
 def link_documents(corpus: Corpus, settings: LinkSettings, extra: Iterable[tuple[str, str]] = (),
-                   stats: LinkStats | None = None, only: set[str] | None = None) -> tuple[list[Link], list[Alignment]]:
+                   stats: LinkStats | None = None, only: set[str] | None = None,
+                   memory: SearchMemory | None = None) -> tuple[list[Link], list[Alignment]]:
     """Find, align and type the relations of every candidate pair (or of those involving ``only``).
+
+    ``memory`` carries neighbourhood figures between runs (see :func:`candidate_pairs`).
 
     Returns:
         The links (sorted) and the alignments they rest on (for talking points).
@@ -358,7 +542,7 @@ def link_documents(corpus: Corpus, settings: LinkSettings, extra: Iterable[tuple
     index = corpus.doc_index()
     links: list[Link] = []
     alignments: list[Alignment] = []
-    for a, b in candidate_pairs(corpus, settings, extra, stats, only):
+    for a, b in candidate_pairs(corpus, settings, extra, stats, only, memory):
         al = align_pair(corpus, a, b, settings.align)
         if stats is not None:
             stats.aligned_pairs += 1

@@ -29,6 +29,7 @@ from refrains.errors import ConfigError, EmptyDocumentError, InputError
 from refrains.lang import document_language, sentence_language
 from refrains.link import LinkSettings, LinkStats, alignment_of, link_documents
 from refrains.models import Alignment, Document, Link, RawDocument, Sentence, Story, TalkingPoint
+from refrains.neighbours import BLOB_KEY, Neighbourhoods, SearchMemory
 from refrains.points import annotate_points, mine_points
 from refrains.segment import split_sentences
 from refrains.store import Store, StoredDocument, open_store
@@ -167,6 +168,7 @@ class Pipeline:
         self.timings: dict[str, float] = {}
         """Seconds spent per stage (ingest, store, load, link, stories, points, facts, save)."""
         self._facts: dict[str, list[dict[str, Any]]] = {}
+        self._neighbourhoods: Neighbourhoods | None = None
 
     @property
     def embedder_name(self) -> str:
@@ -341,7 +343,10 @@ class Pipeline:
         other documents are kept as they are, with the alignments in their evidence.
         """
         pairs = self.store.lsh_candidates()
-        links, alignments = link_documents(corpus, self.link_settings(), pairs, self.link_stats, only)
+        blob = self.store.get_blob(BLOB_KEY) if only is not None else None
+        memory = SearchMemory(Neighbourhoods.from_bytes(blob) if blob else None)
+        links, alignments = link_documents(corpus, self.link_settings(), pairs, self.link_stats, only, memory)
+        self._neighbourhoods = memory.state
         if only is not None:
             old = [ln for ln in self.store.links() if ln.source not in only and ln.target not in only
                    and ln.source in corpus.by_id and ln.target in corpus.by_id]
@@ -397,6 +402,8 @@ class Pipeline:
         with self._timed("save"):
             self.store.save_analysis(links, stories, points, found)
             self.store.set_meta("analyzed", "1")
+            state, self._neighbourhoods = self._neighbourhoods, None
+            self.store.set_blob(BLOB_KEY, state.to_bytes() if state is not None else None)
         facts = self.store.facts()
         points = annotate_points(points, facts)
         return Report(corpus.documents, links, stories, points, facts,

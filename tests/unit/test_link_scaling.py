@@ -61,3 +61,45 @@ def test_inverted_file_index_finds_the_same_copies(monkeypatch: object) -> None:
     copies = {(f"d{d - 1:05d}", f"d{d:05d}") for d in range(1, 600, 10)}
     assert copies <= exact
     assert copies <= approx
+
+
+def multilingual_corpus(n_docs: int, per_doc: int = 6, seed: int = 1) -> Corpus:
+    """Three languages, each with its own direction; every fifth document translates the one before."""
+    rng = np.random.default_rng(seed)
+    dim, langs = 64, ("en", "fr", "is")
+    shift = {lang: rng.normal(size=dim) for lang in langs}
+    docs, sents, keys, blocks = [], {}, [], []
+    for d in range(n_docs):
+        doc_id, lang = f"d{d:05d}", langs[d % 3]
+        docs.append(Document(doc_id, f"{doc_id}.txt", TEXT, lang))
+        sents[doc_id] = [Sentence(doc_id, i, 0, len(TEXT), TEXT, lang) for i in range(per_doc)]
+        keys += [(doc_id, i) for i in range(per_doc)]
+        base = blocks[-1][0] if d % 5 == 4 else rng.normal(size=(per_doc, dim))
+        blocks.append((base, base + 0.8 * shift[lang] + 0.6 * rng.normal(size=(per_doc, dim))))
+    vecs = np.vstack([v for _, v in blocks]).astype(np.float32)
+    vecs /= np.linalg.norm(vecs, axis=1, keepdims=True)
+    return Corpus.build(docs, sents, keys, vecs)
+
+
+def test_incremental_search_with_stored_neighbourhoods_equals_a_full_search() -> None:
+    """Figures kept from the last search: the new documents' pairs are those of a full search,
+    found with far fewer queries (the reverse direction included: a stored sentence that
+    gains a new neighbour)."""
+    from refrains.neighbours import Neighbourhoods, SearchMemory
+
+    settings = LinkSettings()
+    whole = multilingual_corpus(300)
+    first = multilingual_corpus(270)
+    memory = SearchMemory()
+    candidate_pairs(first, settings, memory=memory)
+    assert memory.state is not None
+    memory.state = Neighbourhoods.from_bytes(memory.state.to_bytes())  # as stored
+    new = {d.id for d in whole.documents[270:]}
+    stats, full_stats = LinkStats(), LinkStats()
+    got = candidate_pairs(whole, settings, stats=stats, only=new, memory=memory)
+    full = [p for p in candidate_pairs(whole, settings, stats=full_stats) if p[0] in new or p[1] in new]
+    assert got == full
+    assert any(p[0] not in new and p[1] in new for p in got)
+    assert stats.sentence_queries < full_stats.sentence_queries / 2
+    # without stored figures every sentence is searched, and the pairs are the same
+    assert candidate_pairs(whole, settings, only=new) == full

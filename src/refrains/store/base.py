@@ -72,6 +72,14 @@ class Store(Protocol):
         """Set one metadata value."""
         ...
 
+    def get_blob(self, key: str) -> bytes | None:
+        """A binary value kept by an earlier analysis (``neighbourhoods``), or None."""
+        ...
+
+    def set_blob(self, key: str, value: bytes | None) -> None:
+        """Keep a binary value for later analyses (None removes it)."""
+        ...
+
     def load_vectors(self) -> tuple[list[tuple[str, int]], np.ndarray]:
         """Every sentence key ``(doc_id, index)`` and its vector, in a stable order."""
         ...

@@ -106,6 +106,9 @@ MIGRATIONS: list[tuple[str, str]] = [
     CREATE INDEX story_documents_doc ON story_documents(doc_id);
     CREATE INDEX point_occurrences_doc ON point_occurrences(doc_id);
     """),
+    ("blobs: state an analysis keeps for the next one (sentence neighbourhoods)", """
+    CREATE TABLE IF NOT EXISTS blobs(key TEXT COLLATE "C" PRIMARY KEY, value BYTEA NOT NULL);
+    """),
 ]
 """Recorded schema changes, applied once each, in order (``migrations`` logs them)."""
 
@@ -321,6 +324,20 @@ class PostgresStore:
         """Set one metadata value (one transaction)."""
         self._write(lambda cur: cur.execute(
             "INSERT INTO meta VALUES (%s, %s) ON CONFLICT (key) DO UPDATE SET value = excluded.value", (key, value)))
+
+    def get_blob(self, key: str) -> bytes | None:
+        """A binary value kept by an earlier analysis, or None."""
+        rows = self._rows("SELECT value FROM blobs WHERE key = %s", (key,))
+        return bytes(rows[0][0]) if rows else None
+
+    def set_blob(self, key: str, value: bytes | None) -> None:
+        """Keep a binary value for later analyses (None removes it); one transaction."""
+        if value is None:
+            self._write(lambda cur: cur.execute("DELETE FROM blobs WHERE key = %s", (key,)))
+        else:
+            self._write(lambda cur: cur.execute(
+                "INSERT INTO blobs VALUES (%s, %s) ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+                (key, value)))
 
     def close(self) -> None:
         """Release the connection."""

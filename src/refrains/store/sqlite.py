@@ -71,6 +71,9 @@ MIGRATIONS: list[tuple[str, str]] = [
     CREATE INDEX IF NOT EXISTS story_documents_doc ON story_documents(doc_id);
     CREATE INDEX IF NOT EXISTS point_occurrences_doc ON point_occurrences(doc_id)
     """),
+    ("blobs: state an analysis keeps for the next one (sentence neighbourhoods)", """
+    CREATE TABLE IF NOT EXISTS blobs(key TEXT PRIMARY KEY, value BLOB NOT NULL)
+    """),
 ]
 
 
@@ -151,6 +154,20 @@ class SQLiteStore:
         with self._tx() as db:
             db.execute("INSERT INTO meta VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value",
                        (key, value))
+
+    def get_blob(self, key: str) -> bytes | None:
+        """A binary value kept by an earlier analysis, or None."""
+        row = self._db.execute("SELECT value FROM blobs WHERE key = ?", (key,)).fetchone()
+        return bytes(row[0]) if row else None
+
+    def set_blob(self, key: str, value: bytes | None) -> None:
+        """Keep a binary value for later analyses (None removes it); one transaction."""
+        with self._tx() as db:
+            if value is None:
+                db.execute("DELETE FROM blobs WHERE key = ?", (key,))
+            else:
+                db.execute("INSERT INTO blobs VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value",
+                           (key, value))
 
     def close(self) -> None:
         """Release the connection."""
