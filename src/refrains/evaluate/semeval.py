@@ -9,7 +9,6 @@ Published (official eval split): winner HFL 0.818 with fine-tuned XLM-R large on
 from __future__ import annotations
 
 import hashlib
-
 import json
 from collections import defaultdict
 from pathlib import Path
