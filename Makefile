@@ -38,6 +38,7 @@ check-seeds: venv
 
 lint: venv
 	$(BIN)/ruff check src tests
+	$(BIN)/mypy --strict src/refrains
 	$(BIN)/mypy src
 
 clean:

@@ -358,7 +358,8 @@ def _join_compounds(sentence: str, text: str, facts: list[Fact], magnitudes: dic
     for f in sorted(facts, key=lambda x: x.start):
         prev = out[-1] if out else None
         mag = magnitudes.get(f.start, 1.0)
-        if (prev is not None and current > 1 and 0 < f.value < current and prev.value > 0
+        if (prev is not None and isinstance(f.value, float) and isinstance(prev.value, float)
+                and current > 1 and 0 < f.value < current and prev.value > 0
                 and _COMPOUND_GAP.fullmatch(text, prev.end, f.start)
                 and (1 < mag < current or (mag == 1 and re.fullmatch(r"\d{3}", f.text.strip()) is not None))):
             unit = prev.unit if prev.unit and prev.unit.isupper() else f.unit  # a currency stays
