@@ -39,7 +39,6 @@ check-seeds: venv
 lint: venv
 	$(BIN)/ruff check src tests
 	$(BIN)/mypy --strict src/refrains
-	$(BIN)/mypy src
 
 clean:
 	rm -rf $(VENV) refrains.db report.json
