@@ -327,5 +327,11 @@ def test_one_documents_links_stories_and_points_are_picked_by_the_database(store
     assert store.stories("nope") == []
     assert store.points("d2") == points  # the point with all its occurrences, not only d2's
     assert store.points("d3") == [] and store.points(None) == points
+    # a listing without sentence texts: same points, documents and occurrences, texts left empty
+    bare = store.points("d2", texts=False)
+    assert [(p.id, p.documents, p.languages) for p in bare] == [(p.id, p.documents, p.languages) for p in points]
+    assert [[(o.document, o.sentence, o.date) for o in p.occurrences] for p in bare] == \
+        [[(o.document, o.sentence, o.date) for o in p.occurrences] for p in points]
+    assert all(o.text == "" for p in bare for o in p.occurrences)
     assert [d.id for d in store.documents(["d3", "d2", "nope", "d2"])] == ["d2", "d3"]  # date order, once each
     assert store.documents([]) == [] and len(store.documents(iter(["d1"]))) == 1

@@ -105,8 +105,12 @@ class Store(Protocol):
         """Stored stories (only the one holding ``doc_id`` when given)."""
         ...
 
-    def points(self, doc_id: str | None = None) -> list[TalkingPoint]:
-        """Stored talking points (only those occurring in ``doc_id`` when given, with all their occurrences)."""
+    def points(self, doc_id: str | None = None, texts: bool = True) -> list[TalkingPoint]:
+        """Stored talking points (only those occurring in ``doc_id`` when given, with all their occurrences).
+
+        ``texts=False`` leaves each occurrence's text empty and gives it its document's language
+        (the sentence table is not read): listings that need counts and documents only.
+        """
         ...
 
     def facts(self, doc_id: str | None = None) -> dict[str, list[dict[str, Any]]]:

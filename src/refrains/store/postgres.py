@@ -580,15 +580,16 @@ class PostgresStore:
                for r in story_rows]
         return sorted(out, key=lambda s: (-len(s.documents), s.first_seen or "9999", s.id))
 
-    def points(self, doc_id: str | None = None) -> list[TalkingPoint]:
+    def points(self, doc_id: str | None = None, texts: bool = True) -> list[TalkingPoint]:
         """Stored talking points (those occurring in ``doc_id`` when given), most widespread first."""
         mine = "IN (SELECT point_id FROM point_occurrences WHERE doc_id = %s)"
         args = () if doc_id is None else (doc_id,)
+        cols, join = (("s.text, s.language", " JOIN sentences s ON s.doc_id = o.doc_id AND s.idx = o.sentence")
+                      if texts else ("'', d.language", ""))
 
         def read(cur: psycopg.Cursor[Any]) -> tuple[list[tuple[Any, ...]], list[tuple[Any, ...]]]:
-            return (_fetch(cur, "SELECT o.point_id, o.doc_id, o.sentence, s.text, s.language, d.date "
-                                "FROM point_occurrences o JOIN sentences s ON s.doc_id = o.doc_id "
-                                "AND s.idx = o.sentence JOIN documents d ON d.id = o.doc_id" +
+            return (_fetch(cur, f"SELECT o.point_id, o.doc_id, o.sentence, {cols}, d.date "
+                                "FROM point_occurrences o" + join + " JOIN documents d ON d.id = o.doc_id" +
                                 ("" if doc_id is None else " WHERE o.point_id " + mine) +
                                 " ORDER BY d.date IS NULL, d.date, o.doc_id, o.sentence", args),
                     _fetch(cur, "SELECT id, label, first_seen, first_document, languages, spread FROM points" +

@@ -367,14 +367,16 @@ class SQLiteStore:
         out = [Story(r[0], tuple(members.get(r[0], ())), tuple(json.loads(r[4])), r[2], r[3], r[1]) for r in rows]
         return sorted(out, key=lambda s: (-len(s.documents), s.first_seen or "9999", s.id))
 
-    def points(self, doc_id: str | None = None) -> list[TalkingPoint]:
+    def points(self, doc_id: str | None = None, texts: bool = True) -> list[TalkingPoint]:
         """Stored talking points (those occurring in ``doc_id`` when given), most widespread first."""
         mine = "point_id IN (SELECT point_id FROM point_occurrences WHERE doc_id = ?)"
         args = () if doc_id is None else (doc_id,)
         occ: dict[str, list[Occurrence]] = {}
+        cols, join = (("s.text, s.language", " JOIN sentences s ON s.doc_id = o.doc_id AND s.idx = o.sentence")
+                      if texts else ("'', d.language", ""))
         for pid, doc, idx, text, lang, date in self._db.execute(
-                "SELECT o.point_id, o.doc_id, o.sentence, s.text, s.language, d.date FROM point_occurrences o "
-                "JOIN sentences s ON s.doc_id = o.doc_id AND s.idx = o.sentence JOIN documents d ON d.id = o.doc_id" +
+                f"SELECT o.point_id, o.doc_id, o.sentence, {cols}, d.date FROM point_occurrences o" + join +
+                " JOIN documents d ON d.id = o.doc_id" +
                 ("" if doc_id is None else " WHERE o." + mine) +
                 " ORDER BY d.date IS NULL, d.date, o.doc_id, o.sentence", args):
             occ.setdefault(pid, []).append(Occurrence(doc, idx, text, lang, date))

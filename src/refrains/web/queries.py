@@ -211,7 +211,7 @@ def document_detail(store: Store, ref: str) -> dict[str, Any] | None:
     sentences = store.sentences(doc.id)
     points = []
     marks: dict[int, list[dict[str, str]]] = {}
-    for p in store.points(doc.id):  # the database picks this document's points, links and story
+    for p in store.points(doc.id, texts=False):  # the database picks this document's points, links and story
         mine = [o.sentence for o in p.occurrences if o.document == doc.id]
         if not mine:
             continue
@@ -423,7 +423,7 @@ def list_points(store: Store, *, language: str | None = None, document: str | No
     """Talking points, most widespread first, optionally only those in a language or document."""
     items = []
     ref = resolve(store, document) if document else None
-    for p in store.points(ref.id if ref else None):
+    for p in store.points(ref.id if ref else None, texts=False):
         if language and language not in p.languages:
             continue
         if document and ref is None and not any(d.startswith(document) for d in p.documents):
