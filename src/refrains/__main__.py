@@ -4,6 +4,10 @@ from __future__ import annotations
 
 import sys
 
-from refrains.cli import main
+try:
+    from refrains.cli import main
+except KeyboardInterrupt:  # Ctrl-C while the modules load (a first run compiles them): nothing was stored
+    print("\ninterrupted while starting: nothing was stored; run the same command again to resume", file=sys.stderr)
+    sys.exit(130)
 
 sys.exit(main())
