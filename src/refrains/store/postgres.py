@@ -45,9 +45,11 @@ from typing import Any, TypeVar
 import numpy as np
 
 from refrains.errors import NotInstalled, StoreError
-from refrains.models import Document, Link, Occurrence, Removed, Sentence, Story, TalkingPoint
+from refrains.models import Document, Link, Sentence, Story, TalkingPoint
 from refrains.store import redact
 from refrains.store.base import StoredDocument
+from refrains.store.rows import DOC_COLS, OCCURRENCE_ORDER, POINT_COLS, occurrence_select, talking_points
+from refrains.store.rows import document as document_from_row
 from refrains.store.sqlite import _bands, text_hash
 
 try:
@@ -403,32 +405,24 @@ class PostgresStore:
         """Number of stored documents."""
         return int(self._rows("SELECT count(*) FROM documents")[0][0])
 
-    _DOC_COLS = "id, path, text, language, title, date, date_source, source, url, encoding, removed"
-
-    @staticmethod
-    def _doc(row: Sequence[Any]) -> Document:
-        removed = tuple(Removed(**r) for r in json.loads(row[10] or "[]"))
-        return Document(id=row[0], path=row[1], text=row[2], language=row[3], title=row[4], date=row[5],
-                        date_source=row[6], source=row[7], url=row[8], encoding=row[9], removed=removed)
-
     def documents(self, ids: Iterable[str] | None = None) -> list[Document]:
         """All documents (or those of ``ids``), dated ones first in date order, then by id."""
         if ids is None:
-            rows = self._rows(f"SELECT {self._DOC_COLS} FROM documents ORDER BY date IS NULL, date, id")
+            rows = self._rows(f"SELECT {DOC_COLS} FROM documents ORDER BY date IS NULL, date, id")
         else:  # one array parameter, however many ids
-            rows = self._rows(f"SELECT {self._DOC_COLS} FROM documents WHERE id = ANY(%s) "
+            rows = self._rows(f"SELECT {DOC_COLS} FROM documents WHERE id = ANY(%s) "
                               "ORDER BY date IS NULL, date, id", (list(dict.fromkeys(ids)),))
-        return [self._doc(r) for r in rows]
+        return [document_from_row(r) for r in rows]
 
     def document(self, doc_id: str) -> Document | None:
         """One document by id, or by a unique id prefix, or by path."""
         # ILIKE on the C-collated id folds ASCII case only, like SQLite's LIKE.
         prefix = doc_id.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
         rows = self._rows(
-            f"SELECT {self._DOC_COLS} FROM documents WHERE id = %s OR id ILIKE %s OR path = %s "
+            f"SELECT {DOC_COLS} FROM documents WHERE id = %s OR id ILIKE %s OR path = %s "
             "OR id IN (SELECT doc_id FROM document_paths WHERE path = %s) LIMIT 2",
             (doc_id, prefix, doc_id, doc_id))
-        return self._doc(rows[0]) if len(rows) == 1 else None
+        return document_from_row(rows[0]) if len(rows) == 1 else None
 
     def sentences(self, doc_id: str) -> list[Sentence]:
         """The sentences of one document, in order."""
@@ -584,28 +578,14 @@ class PostgresStore:
         """Stored talking points (those occurring in ``doc_id`` when given), most widespread first."""
         mine = "IN (SELECT point_id FROM point_occurrences WHERE doc_id = %s)"
         args = () if doc_id is None else (doc_id,)
-        cols, join = (("s.text, s.language", " JOIN sentences s ON s.doc_id = o.doc_id AND s.idx = o.sentence")
-                      if texts else ("'', d.language", ""))
 
         def read(cur: psycopg.Cursor[Any]) -> tuple[list[tuple[Any, ...]], list[tuple[Any, ...]]]:
-            return (_fetch(cur, f"SELECT o.point_id, o.doc_id, o.sentence, {cols}, d.date "
-                                "FROM point_occurrences o" + join + " JOIN documents d ON d.id = o.doc_id" +
-                                ("" if doc_id is None else " WHERE o.point_id " + mine) +
-                                " ORDER BY d.date IS NULL, d.date, o.doc_id, o.sentence", args),
-                    _fetch(cur, "SELECT id, label, first_seen, first_document, languages, spread FROM points" +
-                                ("" if doc_id is None else " WHERE id " + mine), args))
+            return (_fetch(cur, occurrence_select(texts) + ("" if doc_id is None else " WHERE o.point_id " + mine) +
+                           OCCURRENCE_ORDER, args),
+                    _fetch(cur, f"SELECT {POINT_COLS} FROM points" + ("" if doc_id is None else " WHERE id " + mine),
+                           args))
 
-        occ_rows, point_rows = self._read(read, snapshot=True)
-        occ: dict[str, list[Occurrence]] = {}
-        for pid, doc, idx, text, lang, date in occ_rows:
-            occ.setdefault(pid, []).append(Occurrence(doc, idx, text, lang, date))
-        out = []
-        for pid, label, first_seen, first_doc, langs, spread in point_rows:
-            oc = tuple(occ.get(pid, ()))
-            docs = tuple(dict.fromkeys(o.document for o in oc))
-            out.append(TalkingPoint(pid, label, docs, tuple(json.loads(langs)), oc, first_seen, first_doc,
-                                    tuple(json.loads(spread))))
-        return sorted(out, key=lambda p: (-len(p.documents), p.first_seen or "9999", p.id))
+        return talking_points(*self._read(read, snapshot=True))
 
     def facts(self, doc_id: str | None = None) -> dict[str, list[dict[str, Any]]]:
         """Stored facts by document."""

@@ -18,8 +18,10 @@ from typing import Any
 import numpy as np
 
 from refrains.errors import StoreError
-from refrains.models import Document, Link, Occurrence, Removed, Sentence, Story, TalkingPoint
+from refrains.models import Document, Link, Sentence, Story, TalkingPoint
 from refrains.store.base import StoredDocument
+from refrains.store.rows import DOC_COLS, OCCURRENCE_ORDER, POINT_COLS, occurrence_select, talking_points
+from refrains.store.rows import document as document_from_row
 
 BANDS = 16
 """MinHash signatures are cut into this many bands for locality-sensitive hashing."""
@@ -210,35 +212,27 @@ class SQLiteStore:
         """Number of stored documents."""
         return int(self._db.execute("SELECT count(*) FROM documents").fetchone()[0])
 
-    _DOC_COLS = "id, path, text, language, title, date, date_source, source, url, encoding, removed"
-
-    @staticmethod
-    def _doc(row: Sequence[Any]) -> Document:
-        removed = tuple(Removed(**r) for r in json.loads(row[10] or "[]"))
-        return Document(id=row[0], path=row[1], text=row[2], language=row[3], title=row[4], date=row[5],
-                        date_source=row[6], source=row[7], url=row[8], encoding=row[9], removed=removed)
-
     def documents(self, ids: Iterable[str] | None = None) -> list[Document]:
         """All documents (or those of ``ids``), dated ones first in date order, then by id."""
         order = " ORDER BY date IS NULL, date, id"
         if ids is None:
-            return [self._doc(r) for r in self._db.execute(f"SELECT {self._DOC_COLS} FROM documents" + order)]
+            return [document_from_row(r) for r in self._db.execute(f"SELECT {DOC_COLS} FROM documents" + order)]
         wanted = list(dict.fromkeys(ids))
         rows: list[Any] = []
         for i in range(0, len(wanted), 500):
             part = wanted[i : i + 500]
-            rows += self._db.execute(f"SELECT {self._DOC_COLS}, date IS NULL FROM documents WHERE id IN "
+            rows += self._db.execute(f"SELECT {DOC_COLS}, date IS NULL FROM documents WHERE id IN "
                                      f"({','.join('?' * len(part))})", part).fetchall()
         rows.sort(key=lambda r: (r[-1], r[5] or "", r[0]))
-        return [self._doc(r[:-1]) for r in rows]
+        return [document_from_row(r[:-1]) for r in rows]
 
     def document(self, doc_id: str) -> Document | None:
         """One document by id, or by a unique id prefix, or by path."""
         rows = self._db.execute(
-            f"SELECT {self._DOC_COLS} FROM documents WHERE id = ? OR id LIKE ? ESCAPE '\\' OR path = ? "
+            f"SELECT {DOC_COLS} FROM documents WHERE id = ? OR id LIKE ? ESCAPE '\\' OR path = ? "
             "OR id IN (SELECT doc_id FROM document_paths WHERE path = ?) LIMIT 2",
             (doc_id, doc_id.replace("%", "\\%").replace("_", "\\_") + "%", doc_id, doc_id)).fetchall()
-        return self._doc(rows[0]) if len(rows) == 1 else None
+        return document_from_row(rows[0]) if len(rows) == 1 else None
 
     def sentences(self, doc_id: str) -> list[Sentence]:
         """The sentences of one document, in order."""
@@ -369,27 +363,13 @@ class SQLiteStore:
 
     def points(self, doc_id: str | None = None, texts: bool = True) -> list[TalkingPoint]:
         """Stored talking points (those occurring in ``doc_id`` when given), most widespread first."""
-        mine = "point_id IN (SELECT point_id FROM point_occurrences WHERE doc_id = ?)"
+        mine = "IN (SELECT point_id FROM point_occurrences WHERE doc_id = ?)"
         args = () if doc_id is None else (doc_id,)
-        occ: dict[str, list[Occurrence]] = {}
-        cols, join = (("s.text, s.language", " JOIN sentences s ON s.doc_id = o.doc_id AND s.idx = o.sentence")
-                      if texts else ("'', d.language", ""))
-        for pid, doc, idx, text, lang, date in self._db.execute(
-                f"SELECT o.point_id, o.doc_id, o.sentence, {cols}, d.date FROM point_occurrences o" + join +
-                " JOIN documents d ON d.id = o.doc_id" +
-                ("" if doc_id is None else " WHERE o." + mine) +
-                " ORDER BY d.date IS NULL, d.date, o.doc_id, o.sentence", args):
-            occ.setdefault(pid, []).append(Occurrence(doc, idx, text, lang, date))
-        out = []
-        for pid, label, first_seen, first_doc, langs, spread in self._db.execute(
-                "SELECT id, label, first_seen, first_document, languages, spread FROM points" +
-                ("" if doc_id is None else " WHERE id IN (SELECT point_id FROM point_occurrences WHERE doc_id = ?)"),
-                args):
-            oc = tuple(occ.get(pid, ()))
-            docs = tuple(dict.fromkeys(o.document for o in oc))
-            out.append(TalkingPoint(pid, label, docs, tuple(json.loads(langs)), oc, first_seen, first_doc,
-                                    tuple(json.loads(spread))))
-        return sorted(out, key=lambda p: (-len(p.documents), p.first_seen or "9999", p.id))
+        occ = self._db.execute(occurrence_select(texts) + ("" if doc_id is None else " WHERE o.point_id " + mine) +
+                               OCCURRENCE_ORDER, args)
+        pts = self._db.execute(f"SELECT {POINT_COLS} FROM points" + ("" if doc_id is None else " WHERE id " + mine),
+                               args)
+        return talking_points(occ, pts)
 
     def facts(self, doc_id: str | None = None) -> dict[str, list[dict[str, Any]]]:
         """Stored facts by document."""
