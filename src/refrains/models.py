@@ -150,3 +150,21 @@ class TalkingPoint(_AsDict):
     spread: tuple[dict[str, Any], ...] = ()
     facts: tuple[dict[str, Any], ...] = ()  # facts carried by the occurrences, each with its document
     drift: tuple[dict[str, Any], ...] = ()  # kinds whose values differ between documents
+
+
+@dataclass(frozen=True)
+class PointSummary(_AsDict):
+    """What a listing shows of a talking point: counts and documents, not every occurrence.
+
+    A point voiced in thousands of documents has thousands of occurrences; a document page or
+    a listing needs only how many, which documents, and (per document) which of its sentences.
+    """
+
+    id: str
+    label: str
+    documents: tuple[str, ...]  # earliest first, as in :class:`TalkingPoint`
+    languages: tuple[str, ...]
+    first_seen: str | None
+    first_document: str
+    occurrences: int
+    sentences: tuple[int, ...] = ()  # the sentences of the document asked about (none without one)

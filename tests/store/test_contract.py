@@ -335,3 +335,47 @@ def test_one_documents_links_stories_and_points_are_picked_by_the_database(store
     assert all(o.text == "" for p in bare for o in p.occurrences)
     assert [d.id for d in store.documents(["d3", "d2", "nope", "d2"])] == ["d2", "d3"]  # date order, once each
     assert store.documents([]) == [] and len(store.documents(iter(["d1"]))) == 1
+
+
+def test_point_summaries_give_counts_documents_and_one_documents_sentences(store: Store) -> None:
+    add_three(store)
+    _, _, points, _ = analysis("a")
+    # documents listed out of date order, an occurrence given twice: the summary counts each once, earliest first
+    wide = TalkingPoint("pw", "Wide", ("d2", "d1"), ("en",),
+                        (points[0].occurrences[1], points[0].occurrences[0], points[0].occurrences[0]),
+                        "2020-01-01", "d1")
+    store.save_analysis([], [], [*points, wide], None)
+    full = {p.id: p for p in store.points()}
+    summaries = store.point_summaries()
+    assert [s.id for s in summaries] == [p.id for p in store.points()]  # same order as points()
+    for s in summaries:
+        assert (s.label, s.documents, s.languages, s.first_seen, s.first_document) == \
+            (full[s.id].label, full[s.id].documents, full[s.id].languages, full[s.id].first_seen,
+             full[s.id].first_document)
+        assert s.documents == ("d1", "d2") and s.occurrences == 2 and s.sentences == ()
+    assert [(s.id, s.sentences) for s in store.point_summaries("d2")] == [("pa", (0,)), ("pw", (0,))]
+    assert store.point_summaries("d3") == [] and store.point_summaries("nope") == []
+
+
+def _raw_sql(store_url: str, sql: str) -> None:
+    """Run ``sql`` on the store's database behind its back (to make rows as an older version wrote them)."""
+    if store_url.startswith("postgresql"):
+        import psycopg
+
+        with psycopg.connect(store_url, autocommit=True) as conn:
+            conn.execute(sql.encode())
+    else:
+        import sqlite3
+
+        with sqlite3.connect(store_url) as conn:
+            conn.execute(sql)
+        conn.close()
+
+
+def test_point_summaries_of_rows_stored_before_the_documents_column(store: Store, store_url: str) -> None:
+    add_three(store)
+    _, _, points, _ = analysis("a")
+    store.save_analysis([], [], points, None)
+    before = store.point_summaries("d1")
+    _raw_sql(store_url, "UPDATE points SET documents = NULL, n_occurrences = 0")
+    assert store.point_summaries("d1") == before and store.point_summaries()[0].occurrences == 2

@@ -8,7 +8,7 @@ from typing import Any, Protocol
 
 import numpy as np
 
-from refrains.models import Document, Link, Sentence, Story, TalkingPoint
+from refrains.models import Document, Link, PointSummary, Sentence, Story, TalkingPoint
 
 
 @dataclass(frozen=True)
@@ -110,6 +110,15 @@ class Store(Protocol):
 
         ``texts=False`` leaves each occurrence's text empty and gives it its document's language
         (the sentence table is not read): listings that need counts and documents only.
+        """
+        ...
+
+    def point_summaries(self, doc_id: str | None = None) -> list[PointSummary]:
+        """Stored talking points without their occurrences (those occurring in ``doc_id`` when given).
+
+        Same order as :meth:`points`; each summary carries its documents, its occurrence count
+        and, with ``doc_id``, that document's sentences that voice it: what a document page or
+        a listing needs, read from one row per point instead of every occurrence.
         """
         ...
 

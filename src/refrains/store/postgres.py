@@ -45,10 +45,19 @@ from typing import Any, TypeVar
 import numpy as np
 
 from refrains.errors import NotInstalled, StoreError
-from refrains.models import Document, Link, Sentence, Story, TalkingPoint
+from refrains.models import Document, Link, PointSummary, Sentence, Story, TalkingPoint
 from refrains.store import redact
 from refrains.store.base import StoredDocument
-from refrains.store.rows import DOC_COLS, OCCURRENCE_ORDER, POINT_COLS, occurrence_select, talking_points
+from refrains.store.rows import (
+    DOC_COLS,
+    OCCURRENCE_ORDER,
+    POINT_COLS,
+    SUMMARY_COLS,
+    occurrence_select,
+    point_row,
+    point_summaries,
+    talking_points,
+)
 from refrains.store.rows import document as document_from_row
 from refrains.store.sqlite import _bands, text_hash
 
@@ -110,6 +119,12 @@ MIGRATIONS: list[tuple[str, str]] = [
     """),
     ("blobs: state an analysis keeps for the next one (sentence neighbourhoods)", """
     CREATE TABLE IF NOT EXISTS blobs(key TEXT COLLATE "C" PRIMARY KEY, value BYTEA NOT NULL);
+    """),
+    ("each talking point's documents and occurrence count (listings read no occurrence); paths indexed", """
+    ALTER TABLE points ADD COLUMN IF NOT EXISTS documents TEXT;
+    ALTER TABLE points ADD COLUMN IF NOT EXISTS n_occurrences INTEGER NOT NULL DEFAULT 0;
+    CREATE INDEX IF NOT EXISTS documents_path ON documents(path);
+    CREATE INDEX IF NOT EXISTS document_paths_path ON document_paths(path);
     """),
 ]
 """Recorded schema changes, applied once each, in order (``migrations`` logs them)."""
@@ -418,11 +433,15 @@ class PostgresStore:
         """One document by id, or by a unique id prefix, or by path."""
         # ILIKE on the C-collated id folds ASCII case only, like SQLite's LIKE.
         prefix = doc_id.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
-        rows = self._rows(
-            f"SELECT {DOC_COLS} FROM documents WHERE id = %s OR id ILIKE %s OR path = %s "
-            "OR id IN (SELECT doc_id FROM document_paths WHERE path = %s) LIMIT 2",
-            (doc_id, prefix, doc_id, doc_id))
-        return document_from_row(rows[0]) if len(rows) == 1 else None
+        # one indexed lookup at a time: an OR with ILIKE would scan every document's row
+        for where, args in ((" WHERE id = %s", (doc_id,)),
+                            (" WHERE path = %s OR id IN (SELECT doc_id FROM document_paths WHERE path = %s)",
+                             (doc_id, doc_id)),
+                            (" WHERE id ILIKE %s", (prefix,))):
+            rows = self._rows(f"SELECT {DOC_COLS} FROM documents" + where + " LIMIT 2", args)
+            if rows:
+                return document_from_row(rows[0]) if len(rows) == 1 else None
+        return None
 
     def sentences(self, doc_id: str) -> list[Sentence]:
         """The sentences of one document, in order."""
@@ -530,9 +549,8 @@ class PostgresStore:
                 if members:
                     cur.executemany("INSERT INTO story_documents VALUES (%s, %s)", members)
             if points:
-                cur.executemany("INSERT INTO points VALUES (%s,%s,%s,%s,%s,%s)",
-                                [(p.id, p.label, p.first_seen, p.first_document, json.dumps(list(p.languages)),
-                                  json.dumps(list(p.spread), ensure_ascii=False)) for p in points])
+                cur.executemany(f"INSERT INTO points({POINT_COLS}, documents, n_occurrences) "
+                                "VALUES (%s,%s,%s,%s,%s,%s,%s,%s)", [point_row(p) for p in points])
                 occurrences = [(p.id, o.document, o.sentence) for p in points for o in p.occurrences]
                 if occurrences:
                     cur.executemany("INSERT INTO point_occurrences VALUES (%s,%s,%s) ON CONFLICT DO NOTHING",
@@ -586,6 +604,19 @@ class PostgresStore:
                            args))
 
         return talking_points(*self._read(read, snapshot=True))
+
+    def point_summaries(self, doc_id: str | None = None) -> list[PointSummary]:
+        """Talking points without their occurrences (those in ``doc_id`` when given), most widespread first."""
+        where, args = ("", ()) if doc_id is None else (
+            " WHERE id IN (SELECT point_id FROM point_occurrences WHERE doc_id = %s)", (doc_id,))
+
+        def read(cur: psycopg.Cursor[Any]) -> tuple[list[tuple[Any, ...]], list[tuple[Any, ...]]]:
+            return (_fetch(cur, f"SELECT {SUMMARY_COLS} FROM points" + where, args),
+                    [] if doc_id is None else
+                    _fetch(cur, "SELECT point_id, sentence FROM point_occurrences WHERE doc_id = %s", args))
+
+        rows, mine = self._read(read, snapshot=True)
+        return point_summaries(rows, mine, lambda ids: [p for p in self.points(doc_id, texts=False) if p.id in ids])
 
     def facts(self, doc_id: str | None = None) -> dict[str, list[dict[str, Any]]]:
         """Stored facts by document."""

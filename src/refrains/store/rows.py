@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from typing import Any
 
-from refrains.models import Document, Occurrence, Removed, TalkingPoint
+from refrains.models import Document, Occurrence, PointSummary, Removed, TalkingPoint
 
 DOC_COLS = "id, path, text, language, title, date, date_source, source, url, encoding, removed"
 """The columns :func:`document` reads, in its order."""
@@ -15,6 +15,10 @@ POINT_COLS = "id, label, first_seen, first_document, languages, spread"
 """The columns of ``points`` that :func:`talking_points` reads, in its order."""
 
 OCCURRENCE_ORDER = " ORDER BY d.date IS NULL, d.date, o.doc_id, o.sentence"
+
+SUMMARY_COLS = "id, label, first_seen, first_document, languages, documents, n_occurrences"
+"""The columns of ``points`` that :func:`point_summaries` reads, in its order (``documents`` is
+NULL in rows written before the column existed)."""
 
 
 def document(row: Sequence[Any]) -> Document:
@@ -36,6 +40,11 @@ def occurrence_select(texts: bool) -> str:
             " JOIN documents d ON d.id = o.doc_id")
 
 
+def _widest_first(p: TalkingPoint | PointSummary) -> tuple[int, str, str]:
+    """Most widespread first, then earliest, then by id: the order of every point listing."""
+    return -len(p.documents), p.first_seen or "9999", p.id
+
+
 def talking_points(occurrence_rows: Iterable[Sequence[Any]], point_rows: Iterable[Sequence[Any]]) -> list[TalkingPoint]:
     """Talking points, most widespread first, from rows of :func:`occurrence_select` and :data:`POINT_COLS`."""
     occ: dict[str, list[Occurrence]] = {}
@@ -47,4 +56,42 @@ def talking_points(occurrence_rows: Iterable[Sequence[Any]], point_rows: Iterabl
         docs = tuple(dict.fromkeys(o.document for o in oc))
         out.append(TalkingPoint(pid, label, docs, tuple(json.loads(langs)), oc, first_seen, first_doc,
                                 tuple(json.loads(spread))))
-    return sorted(out, key=lambda p: (-len(p.documents), p.first_seen or "9999", p.id))
+    return sorted(out, key=_widest_first)
+
+
+def point_row(p: TalkingPoint) -> tuple[str, str, str | None, str, str, str, str, int]:
+    """The ``points`` row of a talking point: :data:`POINT_COLS`, then its documents and occurrence count.
+
+    The documents are kept in the order :func:`talking_points` gives them (earliest
+    occurrence first) so that a listing reads them from one row instead of every occurrence.
+    """
+    seen = sorted({(o.date is None, o.date or "", o.document, o.sentence) for o in p.occurrences})
+    docs = list(dict.fromkeys(key[2] for key in seen))
+    return (p.id, p.label, p.first_seen, p.first_document, json.dumps(list(p.languages)),
+            json.dumps(list(p.spread), ensure_ascii=False), json.dumps(docs), len(seen))
+
+
+def point_summaries(summary_rows: Iterable[Sequence[Any]], mine: Iterable[Sequence[Any]],
+                    older: Callable[[set[str]], list[TalkingPoint]]) -> list[PointSummary]:
+    """Point summaries, most widespread first, from rows of :data:`SUMMARY_COLS`.
+
+    Args:
+        summary_rows: the points' rows.
+        mine: ``(point, sentence)`` rows of the document asked about (empty without one).
+        older: the full points of these ids, for rows stored before their documents were
+            (computed from every occurrence, as :func:`talking_points` does).
+    """
+    sentences: dict[str, list[int]] = {}
+    for pid, idx in mine:
+        sentences.setdefault(pid, []).append(int(idx))
+    rows = list(summary_rows)
+    full = {p.id: p for p in older({r[0] for r in rows if r[5] is None})} if any(r[5] is None for r in rows) else {}
+    out = []
+    for pid, label, first_seen, first_doc, langs, docs, n in rows:
+        if pid in full:
+            docs_t, n = full[pid].documents, len(full[pid].occurrences)
+        else:
+            docs_t = tuple(json.loads(docs))
+        out.append(PointSummary(pid, label, docs_t, tuple(json.loads(langs)), first_seen, first_doc, int(n),
+                                tuple(sorted(sentences.get(pid, ())))))
+    return sorted(out, key=_widest_first)

@@ -18,9 +18,18 @@ from typing import Any
 import numpy as np
 
 from refrains.errors import StoreError
-from refrains.models import Document, Link, Sentence, Story, TalkingPoint
+from refrains.models import Document, Link, PointSummary, Sentence, Story, TalkingPoint
 from refrains.store.base import StoredDocument
-from refrains.store.rows import DOC_COLS, OCCURRENCE_ORDER, POINT_COLS, occurrence_select, talking_points
+from refrains.store.rows import (
+    DOC_COLS,
+    OCCURRENCE_ORDER,
+    POINT_COLS,
+    SUMMARY_COLS,
+    occurrence_select,
+    point_row,
+    point_summaries,
+    talking_points,
+)
 from refrains.store.rows import document as document_from_row
 
 BANDS = 16
@@ -75,6 +84,12 @@ MIGRATIONS: list[tuple[str, str]] = [
     """),
     ("blobs: state an analysis keeps for the next one (sentence neighbourhoods)", """
     CREATE TABLE IF NOT EXISTS blobs(key TEXT PRIMARY KEY, value BLOB NOT NULL)
+    """),
+    ("each talking point's documents and occurrence count (listings read no occurrence); paths indexed", """
+    ALTER TABLE points ADD COLUMN documents TEXT;
+    ALTER TABLE points ADD COLUMN n_occurrences INTEGER NOT NULL DEFAULT 0;
+    CREATE INDEX IF NOT EXISTS documents_path ON documents(path);
+    CREATE INDEX IF NOT EXISTS document_paths_path ON document_paths(path)
     """),
 ]
 
@@ -228,11 +243,16 @@ class SQLiteStore:
 
     def document(self, doc_id: str) -> Document | None:
         """One document by id, or by a unique id prefix, or by path."""
-        rows = self._db.execute(
-            f"SELECT {DOC_COLS} FROM documents WHERE id = ? OR id LIKE ? ESCAPE '\\' OR path = ? "
-            "OR id IN (SELECT doc_id FROM document_paths WHERE path = ?) LIMIT 2",
-            (doc_id, doc_id.replace("%", "\\%").replace("_", "\\_") + "%", doc_id, doc_id)).fetchall()
-        return document_from_row(rows[0]) if len(rows) == 1 else None
+        # one indexed lookup at a time: an OR with LIKE would scan every document's row
+        prefix = doc_id.replace("%", "\\%").replace("_", "\\_") + "%"
+        for where, args in ((" WHERE id = ?", (doc_id,)),
+                            (" WHERE path = ? OR id IN (SELECT doc_id FROM document_paths WHERE path = ?)",
+                             (doc_id, doc_id)),
+                            (" WHERE id LIKE ? ESCAPE '\\'", (prefix,))):
+            rows = self._db.execute(f"SELECT {DOC_COLS} FROM documents" + where + " LIMIT 2", args).fetchall()
+            if rows:
+                return document_from_row(rows[0]) if len(rows) == 1 else None
+        return None
 
     def sentences(self, doc_id: str) -> list[Sentence]:
         """The sentences of one document, in order."""
@@ -328,9 +348,8 @@ class SQLiteStore:
                            (st.id, st.title, st.first_seen, st.last_seen, json.dumps(list(st.languages))))
                 db.executemany("INSERT INTO story_documents VALUES (?, ?)", [(st.id, d) for d in st.documents])
             for p in points:
-                db.execute("INSERT INTO points VALUES (?,?,?,?,?,?)",
-                           (p.id, p.label, p.first_seen, p.first_document, json.dumps(list(p.languages)),
-                            json.dumps(list(p.spread), ensure_ascii=False)))
+                db.execute(f"INSERT INTO points({POINT_COLS}, documents, n_occurrences) VALUES (?,?,?,?,?,?,?,?)",
+                           point_row(p))
                 db.executemany("INSERT OR IGNORE INTO point_occurrences VALUES (?,?,?)",
                                [(p.id, o.document, o.sentence) for o in p.occurrences])
             if facts is not None:  # facts are replaced for the documents given, kept for the others
@@ -370,6 +389,15 @@ class SQLiteStore:
         pts = self._db.execute(f"SELECT {POINT_COLS} FROM points" + ("" if doc_id is None else " WHERE id " + mine),
                                args)
         return talking_points(occ, pts)
+
+    def point_summaries(self, doc_id: str | None = None) -> list[PointSummary]:
+        """Talking points without their occurrences (those in ``doc_id`` when given), most widespread first."""
+        where, args = ("", ()) if doc_id is None else (
+            " WHERE id IN (SELECT point_id FROM point_occurrences WHERE doc_id = ?)", (doc_id,))
+        rows = self._db.execute(f"SELECT {SUMMARY_COLS} FROM points" + where, args).fetchall()
+        mine = [] if doc_id is None else self._db.execute(
+            "SELECT point_id, sentence FROM point_occurrences WHERE doc_id = ?", (doc_id,)).fetchall()
+        return point_summaries(rows, mine, lambda ids: [p for p in self.points(doc_id, texts=False) if p.id in ids])
 
     def facts(self, doc_id: str | None = None) -> dict[str, list[dict[str, Any]]]:
         """Stored facts by document."""

@@ -23,7 +23,7 @@ import numpy as np
 from refrains.align import AlignSettings, align
 from refrains.corpus import MIN_COUNTABLE_WEIGHT, weight
 from refrains.embed import calibration
-from refrains.models import COPY_RELATIONS, Alignment, Document, Link, Story, TalkingPoint
+from refrains.models import COPY_RELATIONS, Alignment, Document, Link, PointSummary, Story, TalkingPoint
 from refrains.store import Store
 
 MAX_LIMIT = 500
@@ -211,8 +211,8 @@ def document_detail(store: Store, ref: str) -> dict[str, Any] | None:
     sentences = store.sentences(doc.id)
     points = []
     marks: dict[int, list[dict[str, str]]] = {}
-    for p in store.points(doc.id, texts=False):  # the database picks this document's points, links and story
-        mine = [o.sentence for o in p.occurrences if o.document == doc.id]
+    for p in store.point_summaries(doc.id):  # the database picks this document's points, links and story
+        mine = list(p.sentences)
         if not mine:
             continue
         points.append({"id": p.id, "label": p.label, "sentences": mine, "documents": len(p.documents),
@@ -411,11 +411,12 @@ def spread_graph(point: TalkingPoint, docs: dict[str, Document], links: Sequence
             "height": top * 2 + max(0, len(langs) - 1) * row_h}
 
 
-def point_summary(point: TalkingPoint) -> dict[str, Any]:
+def point_summary(point: TalkingPoint | PointSummary) -> dict[str, Any]:
     """The fields a listing shows for one talking point."""
+    n = point.occurrences if isinstance(point, PointSummary) else len(point.occurrences)
     return {"id": point.id, "label": point.label, "documents": list(point.documents),
             "languages": list(point.languages), "first_seen": point.first_seen,
-            "first_document": point.first_document, "occurrences": len(point.occurrences)}
+            "first_document": point.first_document, "occurrences": n}
 
 
 def list_points(store: Store, *, language: str | None = None, document: str | None = None,
@@ -423,7 +424,7 @@ def list_points(store: Store, *, language: str | None = None, document: str | No
     """Talking points, most widespread first, optionally only those in a language or document."""
     items = []
     ref = resolve(store, document) if document else None
-    for p in store.points(ref.id if ref else None, texts=False):
+    for p in store.point_summaries(ref.id if ref else None):
         if language and language not in p.languages:
             continue
         if document and ref is None and not any(d.startswith(document) for d in p.documents):
