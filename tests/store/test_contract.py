@@ -357,6 +357,21 @@ def test_point_summaries_give_counts_documents_and_one_documents_sentences(store
     assert store.point_summaries("d3") == [] and store.point_summaries("nope") == []
 
 
+def test_one_point_by_id_or_prefix_and_the_links_among_documents(store: Store) -> None:
+    add_three(store)
+    links, _, points, _ = analysis("a")
+    other = TalkingPoint("pz*", "Other", ("d1",), ("en",), points[0].occurrences[:1], "2020-01-01", "d1")
+    store.save_analysis(links, [], [*points, other], None)
+    assert store.point("pa") == points[0] and store.point("pz*") == other
+    assert store.point("pz") == other  # a unique prefix; wildcards in an id are literal
+    assert store.point("p") is None and store.point("PA") is None and store.point("nope") is None
+    assert store.point("p%") is None and store.point("p?") is None
+    assert [(ln.source, ln.target) for ln in store.links_among(["d2", "d1"])] == [("d1", "d2")]
+    assert [(ln.source, ln.target) for ln in store.links_among(["d1", "d2", "d3"])] == \
+        [(ln.source, ln.target) for ln in store.links()]
+    assert store.links_among(["d1"]) == [] and store.links_among([]) == []
+
+
 def _raw_sql(store_url: str, sql: str) -> None:
     """Run ``sql`` on the store's database behind its back (to make rows as an older version wrote them)."""
     if store_url.startswith("postgresql"):

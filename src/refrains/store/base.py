@@ -101,6 +101,10 @@ class Store(Protocol):
         """Stored links (only those touching ``doc_id`` when given)."""
         ...
 
+    def links_among(self, doc_ids: Iterable[str]) -> list[Link]:
+        """Stored links whose two ends are both among ``doc_ids`` (a talking point's spread graph)."""
+        ...
+
     def stories(self, doc_id: str | None = None) -> list[Story]:
         """Stored stories (only the one holding ``doc_id`` when given)."""
         ...
@@ -111,6 +115,10 @@ class Store(Protocol):
         ``texts=False`` leaves each occurrence's text empty and gives it its document's language
         (the sentence table is not read): listings that need counts and documents only.
         """
+        ...
+
+    def point(self, ref: str) -> TalkingPoint | None:
+        """One talking point with every occurrence, by id or unique id prefix (None: unknown or ambiguous)."""
         ...
 
     def point_summaries(self, doc_id: str | None = None) -> list[PointSummary]:

@@ -572,6 +572,14 @@ class PostgresStore:
                           " ORDER BY relation, score DESC, source, target", args)
         return [Link(r[0], r[1], r[2], r[3], json.loads(r[4])) for r in rows]
 
+    def links_among(self, doc_ids: Iterable[str]) -> list[Link]:
+        """Stored links whose two ends are both among ``doc_ids``, strongest relation first."""
+        ids = list(dict.fromkeys(doc_ids))
+        rows = self._rows("SELECT source, target, relation, score, evidence FROM links "
+                          "WHERE source = ANY(%s) AND target = ANY(%s) "
+                          "ORDER BY relation, score DESC, source, target", (ids, ids))
+        return [Link(r[0], r[1], r[2], r[3], json.loads(r[4])) for r in rows]
+
     def stories(self, doc_id: str | None = None) -> list[Story]:
         """Stored stories (the one holding ``doc_id`` when given), biggest first."""
         mine = "IN (SELECT story_id FROM story_documents WHERE doc_id = %s)"
@@ -604,6 +612,21 @@ class PostgresStore:
                            args))
 
         return talking_points(*self._read(read, snapshot=True))
+
+    def point(self, ref: str) -> TalkingPoint | None:
+        """One talking point, with every occurrence, by id or unique id prefix (None: unknown or ambiguous)."""
+        prefix = ref.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+
+        def read(cur: psycopg.Cursor[Any]) -> TalkingPoint | None:
+            ids = [r[0] for r in _fetch(cur, "SELECT id FROM points WHERE id = %s", (ref,))] or \
+                [r[0] for r in _fetch(cur, "SELECT id FROM points WHERE id LIKE %s LIMIT 2", (prefix,))]
+            if len(ids) != 1:
+                return None
+            return talking_points(
+                _fetch(cur, occurrence_select(True) + " WHERE o.point_id = %s" + OCCURRENCE_ORDER, ids),
+                _fetch(cur, f"SELECT {POINT_COLS} FROM points WHERE id = %s", ids))[0]
+
+        return self._read(read, snapshot=True)
 
     def point_summaries(self, doc_id: str | None = None) -> list[PointSummary]:
         """Talking points without their occurrences (those in ``doc_id`` when given), most widespread first."""

@@ -365,6 +365,15 @@ class SQLiteStore:
                                 " ORDER BY relation, score DESC, source, target", args).fetchall()
         return [Link(r[0], r[1], r[2], r[3], json.loads(r[4])) for r in rows]
 
+    def links_among(self, doc_ids: Iterable[str]) -> list[Link]:
+        """Stored links whose two ends are both among ``doc_ids``, strongest relation first."""
+        ids = json.dumps(list(dict.fromkeys(doc_ids)))
+        rows = self._db.execute("SELECT source, target, relation, score, evidence FROM links "
+                                "WHERE source IN (SELECT value FROM json_each(?)) "
+                                "AND target IN (SELECT value FROM json_each(?)) "
+                                "ORDER BY relation, score DESC, source, target", (ids, ids)).fetchall()
+        return [Link(r[0], r[1], r[2], r[3], json.loads(r[4])) for r in rows]
+
     def stories(self, doc_id: str | None = None) -> list[Story]:
         """Stored stories (the one holding ``doc_id`` when given), biggest first."""
         only, args = ("", ()) if doc_id is None else (
@@ -389,6 +398,16 @@ class SQLiteStore:
         pts = self._db.execute(f"SELECT {POINT_COLS} FROM points" + ("" if doc_id is None else " WHERE id " + mine),
                                args)
         return talking_points(occ, pts)
+
+    def point(self, ref: str) -> TalkingPoint | None:
+        """One talking point, with every occurrence, by id or unique id prefix (None: unknown or ambiguous)."""
+        prefix = "".join(f"[{c}]" if c in "*?[" else c for c in ref) + "*"  # GLOB: case-sensitive, indexed
+        ids = [r[0] for r in self._db.execute("SELECT id FROM points WHERE id = ?", (ref,))] or \
+            [r[0] for r in self._db.execute("SELECT id FROM points WHERE id GLOB ? LIMIT 2", (prefix,))]
+        if len(ids) != 1:
+            return None
+        occ = self._db.execute(occurrence_select(True) + " WHERE o.point_id = ?" + OCCURRENCE_ORDER, ids)
+        return talking_points(occ, self._db.execute(f"SELECT {POINT_COLS} FROM points WHERE id = ?", ids))[0]
 
     def point_summaries(self, doc_id: str | None = None) -> list[PointSummary]:
         """Talking points without their occurrences (those in ``doc_id`` when given), most widespread first."""

@@ -435,12 +435,10 @@ def list_points(store: Store, *, language: str | None = None, document: str | No
 
 def point_detail(store: Store, point_id: str) -> dict[str, Any] | None:
     """A talking point: every occurrence, its timeline and its spread graph."""
-    pts = store.points()
-    found = [p for p in pts if p.id == point_id] or [p for p in pts if p.id.startswith(point_id)]
-    if len(found) != 1:
+    p = store.point(point_id)
+    if p is None:
         return None
-    p = found[0]
-    docs = {d.id: d for d in store.documents()}
+    docs = {d.id: d for d in store.documents(p.documents)}
     occ: list[dict[str, Any]] = []
     for o in p.occurrences:
         d = docs.get(o.document)
@@ -451,7 +449,7 @@ def point_detail(store: Store, point_id: str) -> dict[str, Any] | None:
               "label": o["doc"].get("name", o["document"])} for o in occ]
     out = point_summary(p)
     out.update(occurrences=occ, spread=list(p.spread), timeline=timeline(items, "language"),
-               graph=spread_graph(p, docs, store.links()))
+               graph=spread_graph(p, docs, store.links_among(p.documents)))
     return out
 
 
