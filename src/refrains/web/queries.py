@@ -564,7 +564,7 @@ def compare(store: Store, ref_a: str, ref_b: str, settings: AlignSettings | None
     matched_a = {p["a"] for p in pairs}
     matched_b = {p["b"] for p in pairs}
     relation = None
-    for ln in store.links():
+    for ln in store.links_among([da.id, db.id]):
         if {ln.source, ln.target} == {da.id, db.id}:
             relation = {"relation": ln.relation, "source": ln.source, "target": ln.target, "score": ln.score}
     return {"a": doc_summary(da), "b": doc_summary(db), "relation": relation, "pairs": pairs, "rows": rows,
