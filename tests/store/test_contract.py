@@ -83,6 +83,20 @@ def test_documents_keep_every_field_and_sort_by_date_then_id(store: Store) -> No
     assert store.sentences("d2")[0].language == "de"
 
 
+def test_documents_without_texts_keep_every_other_field(store: Store) -> None:
+    titled = stored("d1", ["A long first sentence.", "And a second one."], "2020-01-01",
+                    removed=(Removed("Share this", "boilerplate"),))
+    titled = replace(titled, document=replace(titled.document, title="A title"))
+    store.add_documents([titled, stored("d2", ["Untitled text. " * 30], "2020-01-02")])
+    full = store.documents()
+    heads = store.documents(texts=False)
+    assert [(d.id, d.path, d.language, d.title, d.date, d.source, d.url) for d in heads] == \
+        [(d.id, d.path, d.language, d.title, d.date, d.source, d.url) for d in full]
+    for h, d in zip(heads, full):  # the text only where a listing shows it instead of a title
+        assert h.text == ("" if d.title else d.text[:200]) and h.removed == ()
+    assert [d.id for d in store.documents(["d2"], texts=False)] == ["d2"]
+
+
 def test_lookup_by_id_prefix_and_path(store: Store) -> None:
     store.add_documents([stored("dabc1", ["x."]), stored("dabd2", ["y."]), stored("d_x%", ["z."])])
     store.add_path("dabc1", "copies/other-name.txt")

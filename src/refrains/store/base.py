@@ -40,8 +40,12 @@ class Store(Protocol):
         """Number of stored documents."""
         ...
 
-    def documents(self, ids: Iterable[str] | None = None) -> list[Document]:
-        """All documents (or those of ``ids``), ordered by date then id."""
+    def documents(self, ids: Iterable[str] | None = None, texts: bool = True) -> list[Document]:
+        """All documents (or those of ``ids``), ordered by date then id.
+
+        ``texts=False`` is for listings: each document's text is empty, or the start of it
+        when it has no title (what a listing shows instead), and no removed furniture is read.
+        """
         ...
 
     def document(self, doc_id: str) -> Document | None:

@@ -53,6 +53,7 @@ from refrains.store.rows import (
     OCCURRENCE_ORDER,
     POINT_COLS,
     SUMMARY_COLS,
+    doc_cols,
     occurrence_select,
     point_row,
     point_summaries,
@@ -420,12 +421,13 @@ class PostgresStore:
         """Number of stored documents."""
         return int(self._rows("SELECT count(*) FROM documents")[0][0])
 
-    def documents(self, ids: Iterable[str] | None = None) -> list[Document]:
+    def documents(self, ids: Iterable[str] | None = None, texts: bool = True) -> list[Document]:
         """All documents (or those of ``ids``), dated ones first in date order, then by id."""
+        cols = doc_cols(texts)
         if ids is None:
-            rows = self._rows(f"SELECT {DOC_COLS} FROM documents ORDER BY date IS NULL, date, id")
+            rows = self._rows(f"SELECT {cols} FROM documents ORDER BY date IS NULL, date, id")
         else:  # one array parameter, however many ids
-            rows = self._rows(f"SELECT {DOC_COLS} FROM documents WHERE id = ANY(%s) "
+            rows = self._rows(f"SELECT {cols} FROM documents WHERE id = ANY(%s) "
                               "ORDER BY date IS NULL, date, id", (list(dict.fromkeys(ids)),))
         return [document_from_row(r) for r in rows]
 

@@ -11,6 +11,16 @@ from refrains.models import Document, Occurrence, PointSummary, Removed, Talking
 DOC_COLS = "id, path, text, language, title, date, date_source, source, url, encoding, removed"
 """The columns :func:`document` reads, in its order."""
 
+HEAD_COLS = ("id, path, CASE WHEN title IS NULL OR title = '' THEN substr(text, 1, 200) ELSE '' END, language, "
+             "title, date, date_source, source, url, encoding, '[]'")
+""":data:`DOC_COLS` for listings: the text only where there is no title (its start, to show
+instead), no removed furniture. A listing of thousands of documents then reads no full text."""
+
+
+def doc_cols(texts: bool) -> str:
+    """:data:`DOC_COLS`, or :data:`HEAD_COLS` without ``texts``."""
+    return DOC_COLS if texts else HEAD_COLS
+
 POINT_COLS = "id, label, first_seen, first_document, languages, spread"
 """The columns of ``points`` that :func:`talking_points` reads, in its order."""
 

@@ -25,6 +25,7 @@ from refrains.store.rows import (
     OCCURRENCE_ORDER,
     POINT_COLS,
     SUMMARY_COLS,
+    doc_cols,
     occurrence_select,
     point_row,
     point_summaries,
@@ -227,16 +228,17 @@ class SQLiteStore:
         """Number of stored documents."""
         return int(self._db.execute("SELECT count(*) FROM documents").fetchone()[0])
 
-    def documents(self, ids: Iterable[str] | None = None) -> list[Document]:
+    def documents(self, ids: Iterable[str] | None = None, texts: bool = True) -> list[Document]:
         """All documents (or those of ``ids``), dated ones first in date order, then by id."""
         order = " ORDER BY date IS NULL, date, id"
+        cols = doc_cols(texts)
         if ids is None:
-            return [document_from_row(r) for r in self._db.execute(f"SELECT {DOC_COLS} FROM documents" + order)]
+            return [document_from_row(r) for r in self._db.execute(f"SELECT {cols} FROM documents" + order)]
         wanted = list(dict.fromkeys(ids))
         rows: list[Any] = []
         for i in range(0, len(wanted), 500):
             part = wanted[i : i + 500]
-            rows += self._db.execute(f"SELECT {DOC_COLS}, date IS NULL FROM documents WHERE id IN "
+            rows += self._db.execute(f"SELECT {cols}, date IS NULL FROM documents WHERE id IN "
                                      f"({','.join('?' * len(part))})", part).fetchall()
         rows.sort(key=lambda r: (r[-1], r[5] or "", r[0]))
         return [document_from_row(r[:-1]) for r in rows]

@@ -100,8 +100,8 @@ def resolve(store: Store, ref: str) -> Document | None:
         return None
     found = store.document(ref)
     if found is None:  # a file name or its start ("001" for seeds/001_5c9a....txt), when unique
-        named = [d for d in store.documents() if file_name(d).startswith(ref)]
-        found = named[0] if len(named) == 1 else None
+        named = [d for d in store.documents(texts=False) if file_name(d).startswith(ref)]
+        found = store.document(named[0].id) if len(named) == 1 else None
     return found
 
 
@@ -126,11 +126,6 @@ def paginate(items: Sequence[dict[str, Any]], offset: int, limit: int) -> Page:
     return Page(list(items[offset : offset + limit]), len(items), offset, limit)
 
 
-def story_of(store: Store) -> dict[str, str]:
-    """The story id of every document that belongs to one."""
-    return {d: s.id for s in store.stories() for d in s.documents}
-
-
 # -- documents --------------------------------------------------------------------------------
 def list_documents(store: Store, *, language: str | None = None, source: str | None = None,
                    story: str | None = None, since: str | None = None, until: str | None = None,
@@ -140,15 +135,15 @@ def list_documents(store: Store, *, language: str | None = None, source: str | N
     ``since``/``until`` compare ISO date prefixes (``2020``, ``2020-07``, ``2020-07-25``),
     both inclusive; undated documents are left out when either is given.
     """
-    docs = store.documents()
-    stories = story_of(store)
+    docs = store.documents(texts=False)
+    members = {d for s in store.stories() if s.id == story for d in s.documents} if story else set()
     out = []
     for d in docs:
         if language and d.language != language:
             continue
         if source and source not in (d.source, outlet(d)):
             continue
-        if story and stories.get(d.id) != story:
+        if story and d.id not in members:
             continue
         if since or until:
             if not d.date:
@@ -157,15 +152,16 @@ def list_documents(store: Store, *, language: str | None = None, source: str | N
                 continue
             if until and d.date[: len(until)] > until:
                 continue
-        item = doc_summary(d)
-        item["story"] = stories.get(d.id)
-        out.append(item)
-    return paginate(out, offset, limit)
+        out.append(d)
+    # the story of each document shown only: one indexed query each, not every story's members
+    items = [{**doc_summary(d), "story": next((s.id for s in store.stories(d.id)), None)}
+             for d in out[offset : offset + limit]]
+    return Page(items, len(out), offset, limit)
 
 
 def facets(store: Store) -> dict[str, list[str]]:
     """The values the document filters can take (languages, outlets)."""
-    docs = store.documents()
+    docs = store.documents(texts=False)
     return {"languages": sorted({d.language for d in docs}), "outlets": sorted({outlet(d) for d in docs})}
 
 
@@ -255,7 +251,7 @@ def story_view(story: Story, docs: dict[str, Document]) -> dict[str, Any]:
 
 def list_stories(store: Store, offset: int = 0, limit: int = 50) -> Page:
     """Stories over time: dated ones in order of first appearance, then undated ones."""
-    docs = {d.id: d for d in store.documents()}
+    docs = {d.id: d for d in store.documents(texts=False)}
     items = [story_view(s, docs) for s in store.stories()]
     items.sort(key=lambda s: (s["first_seen"] is None, s["first_seen"] or "", s["id"]))
     return paginate(items, offset, limit)
@@ -263,11 +259,11 @@ def list_stories(store: Store, offset: int = 0, limit: int = 50) -> Page:
 
 def story_detail(store: Store, story_id: str) -> dict[str, Any] | None:
     """One story (by id or unique id prefix)."""
-    found = [s for s in store.stories() if s.id == story_id] or \
-        [s for s in store.stories() if s.id.startswith(story_id)]
+    stories = store.stories()
+    found = [s for s in stories if s.id == story_id] or [s for s in stories if s.id.startswith(story_id)]
     if len(found) != 1:
         return None
-    docs = {d.id: d for d in store.documents()}
+    docs = {d.id: d for d in store.documents(found[0].documents, texts=False)}
     return story_view(found[0], docs)
 
 
@@ -674,6 +670,6 @@ __all__ = [
     "MAX_LIMIT", "Page", "Plot", "SemanticIndex", "compare", "display_title", "doc_summary", "document_detail",
     "facets", "file_name", "link_view", "list_documents", "list_points", "list_stories", "outlet", "paginate",
     "parse_date", "point_detail", "point_summary", "positional_pairs", "resolve", "search", "segments",
-    "side_by_side_rows", "spread_graph", "stories_timeline", "story_detail", "story_of", "story_view",
+    "side_by_side_rows", "spread_graph", "stories_timeline", "story_detail", "story_view",
     "time_axis", "timeline",
 ]
