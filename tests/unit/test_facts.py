@@ -244,3 +244,56 @@ def test_people_by_given_name_speech_verb_and_japanese_honorific() -> None:
     assert names("He said the talks had failed.", "en") == []
     assert names("outside the old Princess Anne County courthouse", "en") == []
     assert names("said Amnesty International investigator", "en") == []
+
+
+# -- the per-sentence gates only skip work that would find nothing -----------------------------
+GATED = [
+    ("Il y a trois jours, le 16 juillet 2021, depuis le 3, et le 4.", "fr"),
+    ("Three days ago, on Tuesday, since the 19th, July 4, 2020 and 4 July 2020.", "en"),
+    ("In September last year, last October, May 2020, 2020-05-03 and 3/5/2020.", "en"),
+    ("No digits here, only yesterday and today and the previous year.", "en"),
+    ("Nothing at all in this sentence.", "en"),
+    ("Three days ago and last September, on Tuesday.", "en"),
+    ("Вчера и три дня назад, в прошлом году.", "ru"),
+    ("三天前，去年，昨天。", "zh"),
+    ("Am 3. Oktober 2020 und am 4. bis heute, vor drei Tagen im vergangenen Jahr.", "de"),
+    ("19 июля 2021 года, в прошлом году, вчера и три дня назад.", "ru"),
+    ("2020年9月18日，去年9月，昨天，三天前，18日，2019年。", "zh"),
+    ("منذ ثلاثة أيام، أمس، العام الماضي، 25 مارس 2020", "ar"),
+]
+
+
+@pytest.mark.parametrize(("text", "lang"), GATED)
+def test_date_gates_skip_only_patterns_that_cannot_match(text: str, lang: str) -> None:
+    from refrains.facts import _DIGITS, _date_matches, _patterns_for
+
+    t = text.translate(_DIGITS)
+    every = [(p.kind, [m.span() for m in p.pattern.finditer(t)]) for p in _patterns_for(t, lang)]
+    gated = [(kind, [m.span() for m in found]) for kind, found in _date_matches(t, lang)]
+    assert [e for e in gated if e[1]] == [e for e in every if e[1]]
+    assert any(e[1] for e in every) == ("Nothing" not in text)
+
+
+def test_dates_and_date_spans_agree_with_extract_facts() -> None:
+    from refrains.facts import date_spans, dates
+
+    text = "Il y a trois jours, le 16 juillet 2021, 5 000 personnes."
+    assert [f.value for f in dates(text, "fr", "2021-07-19")] == ["2021-07-16", "2021-07-16"]
+    assert date_spans(text, "fr") == [(23, 38), (26, 38), (23, 33)]  # every match of every pattern but "y", "ago"
+    assert [(f.kind, f.value) for f in extract_facts(text, "fr", "2021-07-19")] == [
+        ("date", "2021-07-16"), ("number", 3.0), ("date", "2021-07-16"), ("number", 5000.0)]
+
+
+def test_fact_as_dict_is_dataclasses_asdict() -> None:
+    import dataclasses
+
+    f = Fact("number", "5.31 million", 5310000.0, "host", 6, 18, 0.8)
+    assert list(f.as_dict().items()) == list(dataclasses.asdict(f).items())
+
+
+def test_places_skips_lower_case_tokens_but_not_elided_or_uncased_ones() -> None:
+    from refrains.facts_names import _capitalised, places
+
+    assert _capitalised(["the", "Chinese", "l'Italie", "d’Allemagne", "بلجيكا", "中国", "того", "ĸ"]) == [1, 2, 3, 4, 5, 7]
+    assert [p.value for p in places("turkey and chad, l'Italie et d’Allemagne, США и Бельгии", "ru")] == [
+        "IT", "DE", "US", "BE"]
