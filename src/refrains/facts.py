@@ -111,6 +111,33 @@ _SKIP = re.compile(
     r"|\d+\s*(?:位|番目|人目|回目|度目|作目|年生)"  # Japanese ordinal counters ("13位", "85人目")
     r"|(?:午前|午後|上午|下午|晚上|凌晨)\s*\d{1,2}\s*[時时点](?:\s*\d{1,2}\s*分)?|(?<!\d)\d{1,2}\s*時(?![間间])"  # times
 )
+_SKIP_START = re.compile(r"[\d+(第']|الـ|午前|午後|上午|下午|晚上|凌晨")
+"""Where a match of ``_SKIP`` can begin: the first character or word of each branch but list numbering's."""
+
+
+def _skip_spans(text: str) -> list[tuple[int, int]]:
+    """The spans of ``_SKIP.finditer(text)``, trying ``_SKIP`` only at 0 and where a branch can begin.
+
+    ``_SKIP`` has no fixed first character for the regex engine to skip ahead to, so
+    scanning with it costs as much as a dozen searches; a sentence has few digits.
+
+    Examples:
+        >>> _skip_spans("  1. At 10:30, the 3rd of 50 people called +32 2 123 45 67 in the 1990s.")
+        [(0, 4), (8, 13), (19, 22), (43, 58), (66, 71)]
+    """
+    out: list[tuple[int, int]] = []
+    at = 0  # list numbering may start after spaces: always try the very beginning
+    while True:
+        m = _SKIP.match(text, at)
+        if m:
+            out.append(m.span())  # never empty: every branch takes a digit or a character
+        pos = m.end() if m else at + 1
+        start = _SKIP_START.search(text, pos)
+        if start is None:
+            return out
+        at = start.start()
+
+
 _CJK_NUMBER = re.compile(r"(?:\d+(?:\.\d+)?\s?[亿億兆])?(?:\d+(?:\.\d+)?\s?[万萬])?(?:\d+(?:\.\d+)?\s?千)?\d*")
 _CN_NUMERAL = re.compile(r"(?:百分之)?[零〇一二两三四五六七八九十百千万亿点]{2,}|[二两三四五六七八九](?=[十百千万亿])")
 _NUMBER_WORDS = {
@@ -265,7 +292,7 @@ def _numbers(sentence: str, text: str, language: str, skip: list[tuple[int, int]
     digit = _DIGIT.search(text) is not None  # every number pattern but the CJK ones needs a decimal digit
     # without a decimal digit, only _SKIP's Chinese ordinals ("第三") can match
     if cjk or digit or ("第" in text and any(c.isdigit() for c in text)):
-        taken += [(m.start(), m.end()) for m in _SKIP.finditer(text)]
+        taken += _skip_spans(text)
     out: list[Fact] = []
 
     def free(a: int, b: int) -> bool:
@@ -383,7 +410,7 @@ def _may_have_words(text: str, language: str) -> bool:
     words = _NUMBER_WORDS.get(language)
     if language == "de":
         return bool(_DE_WORD.search(text))
-    return bool(words) and any(w.lower() in _word_set(language) for w in _WORD.findall(text))
+    return bool(words) and not _word_set(language).isdisjoint(map(str.lower, _WORD.findall(text)))
 
 
 @functools.cache
@@ -547,16 +574,27 @@ _DIGIT = re.compile(r"\d")
 class _DatePattern(NamedTuple):
     """A date pattern, and what a sentence must contain for it to match at all.
 
-    ``digit``: the pattern has a ``\\d`` outside any optional part; ``month``: it has the
-    language's month alternation (:func:`_months_re`) outside any optional part. Both are
-    checked once per sentence, so that a sentence without digits or month names skips
-    the patterns that need them instead of scanning for each (half the cost of dates).
+    ``digit``: the pattern has a ``\\d`` outside any optional part. ``need``: a search that
+    succeeds on any text the pattern matches (the month or "ago" words it cannot do
+    without, see :func:`_bounded`). Both are checked at most once per sentence, so that a
+    sentence skips the patterns that cannot match it instead of scanning it with each.
     """
 
     kind: str
     pattern: re.Pattern[str]
     digit: bool = False
-    month: bool = False
+    need: re.Pattern[str] | None = None
+
+
+def _bounded(alternation: str) -> re.Pattern[str]:
+    """``alternation`` as a whole word or phrase, case-insensitive: a date pattern's ``need``.
+
+    It is one when the pattern holds the same alternation with a non-word character or a
+    text edge on each side of it (``(?<!\\w)``, ``\\s``, ``\\.``, ``(?!\\w)``…), with the same flags.
+    """
+    return re.compile(rf"(?<!\w)(?:{alternation})(?!\w)", re.IGNORECASE)
+
+
 _CJK_DATES = [
     _DatePattern("ymd", re.compile(r"(?P<y>(?:19|20)\d\d)\s*年\s*(?P<m>\d{1,2})\s*月\s*(?P<d>\d{1,2})\s*[日号號]"),
                  digit=True),
@@ -603,21 +641,10 @@ def _date_names(language: str) -> tuple[dict[str, int], dict[str, int], list[str
 
 
 @functools.cache
-def _months_re(language: str) -> str:
-    """The alternation of month names of ``language`` and English, longest first."""
-    return "|".join(sorted(map(_ESC, _date_names(language)[0]), key=len, reverse=True))
-
-
-@functools.cache
-def _month_gate(language: str) -> re.Pattern[str]:
-    """The month alternation alone, with the patterns' flags: no match, no month pattern can match."""
-    return re.compile(_months_re(language), re.IGNORECASE)
-
-
-@functools.cache
 def _date_patterns(language: str) -> list[_DatePattern]:
-    _, days, ago, units = _date_names(language)
-    mon = _months_re(language)
+    months, days, ago, units = _date_names(language)
+    mon = "|".join(sorted(map(_ESC, months), key=len, reverse=True))
+    month = _bounded(mon)  # below, a month name always has a non-word character or an edge on each side
     day = "|".join(sorted(map(_ESC, days), key=len, reverse=True))
     y = r"(?P<y>(?:19|20)\d\d)(?!\d)"
     flags = re.IGNORECASE
@@ -627,19 +654,19 @@ def _date_patterns(language: str) -> list[_DatePattern]:
         _DatePattern("ymd", re.compile(r"(?<![\d.])(?P<d>\d{1,2})[./](?P<m>\d{1,2})[./](?P<y>(?:19|20)\d\d)(?!\d)"),
                      digit=True),
         _DatePattern("ymd", re.compile(rf"(?<!\w)(?P<d>\d{{1,2}})(?:er|\.|st|nd|rd|th|-?го)?\s+(?:de\s+)?(?P<mon>{mon})"
-                                       rf"\.?,?\s+(?:de\s+|del\s+)?{y}", flags), digit=True, month=True),
+                                       rf"\.?,?\s+(?:de\s+|del\s+)?{y}", flags), digit=True, need=month),
         _DatePattern("ymd", re.compile(rf"(?<!\w)(?P<mon>{mon})\.?\s+(?P<d>\d{{1,2}})(?:st|nd|rd|th)?,?\s+{y}", flags),
-                     digit=True, month=True),
+                     digit=True, need=month),
         _DatePattern("ym_rel", re.compile(rf"(?<!\w)(?:in\s+|en\s+|im\s+)?(?P<mon>{mon})\s+(?:of\s+)?(?:{_REL_LAST_YEAR})",
-                                          flags), month=True),
-        _DatePattern("ym_rel", re.compile(rf"(?<!\w)(?:{_REL_LAST})\s+(?P<mon>{mon})(?!\w)", flags), month=True),
-        _DatePattern("ym_rel", re.compile(rf"(?<!\w)(?P<mon>{mon})\s+(?:{_REL_LAST})(?!\w)", flags), month=True),
+                                          flags), need=month),
+        _DatePattern("ym_rel", re.compile(rf"(?<!\w)(?:{_REL_LAST})\s+(?P<mon>{mon})(?!\w)", flags), need=month),
+        _DatePattern("ym_rel", re.compile(rf"(?<!\w)(?P<mon>{mon})\s+(?:{_REL_LAST})(?!\w)", flags), need=month),
         _DatePattern("ym", re.compile(rf"(?<!\w)(?P<mon>{mon})\.?\s+(?:de\s+|del\s+|of\s+)?{y}", flags),
-                     digit=True, month=True),
+                     digit=True, need=month),
         _DatePattern("md", re.compile(rf"(?<!\w)(?P<mon>{mon})\.?\s+(?P<d>\d{{1,2}})(?:st|nd|rd|th)?(?![\d.,]*\d)", flags),
-                     digit=True, month=True),
+                     digit=True, need=month),
         _DatePattern("md", re.compile(rf"(?<![\w.,])(?P<d>\d{{1,2}})(?:er|\.|st|nd|rd|th|-?го)?\s+(?:de\s+)?(?P<mon>{mon})"
-                                      rf"(?!\w)", flags), digit=True, month=True),
+                                      rf"(?!\w)", flags), digit=True, need=month),
         _DatePattern("d", re.compile(r"\b(?:on|since|from|until|by)\s+(?:the\s+)?(?P<d>\d{1,2})(?:st|nd|rd|th)\b|"
                                      r"\b(?:le|depuis le|du)\s+(?P<d2>\d{1,2})(?:er)?(?=\s*[,.;]|\s+(?:au|et)\b)|"
                                      r"\bam\s+(?P<d3>\d{1,2})\.(?=\s*[,;]|\s+(?:und|bis)\b)", flags), digit=True),
@@ -654,7 +681,7 @@ def _date_patterns(language: str) -> list[_DatePattern]:
         u = "|".join(sorted(map(_ESC, units), key=len, reverse=True))
         num = r"(?:\d+|[^\W\d_]+)"
         pats.append(_DatePattern("ago", re.compile(rf"(?<!\w)(?:(?:{a})\s+{num}\s+(?:{u})\w*|{num}\s+(?:{u})\w*\s+(?:{a}))"
-                                                   rf"(?!\w)", flags)))
+                                                   rf"(?!\w)", flags), need=_bounded(a)))
     pats.append(_DatePattern("y", re.compile(r"(?<![\d.,/:-])(?P<y>(?:19|20)\d\d)(?![\d.,]*\d|[-/.:]\d)"), digit=True))
     return pats
 
@@ -741,15 +768,15 @@ def _date_matches(text: str, language: str) -> _Matches:
     digit = _DIGIT.search(text) is not None
     if not digit and not _gate(language).search(text):  # a digit passes the gate by its first branch
         return []
-    month: bool | None = None
+    found: dict[re.Pattern[str], bool] = {}  # need -> whether the text has it
     out: _Matches = []
     for p in _patterns_for(text, language):
         if p.digit and not digit:
             continue
-        if p.month:
-            if month is None:
-                month = _month_gate(language).search(text) is not None
-            if not month:
+        if p.need is not None:
+            if p.need not in found:
+                found[p.need] = p.need.search(text) is not None
+            if not found[p.need]:
                 continue
         out.append((p.kind, list(p.pattern.finditer(text))))
     return out

@@ -297,3 +297,31 @@ def test_places_skips_lower_case_tokens_but_not_elided_or_uncased_ones() -> None
     assert _capitalised(["the", "Chinese", "l'Italie", "d’Allemagne", "بلجيكا", "中国", "того", "ĸ"]) == [1, 2, 3, 4, 5, 7]
     assert [p.value for p in places("turkey and chad, l'Italie et d’Allemagne, США и Бельгии", "ru")] == [
         "IT", "DE", "US", "BE"]
+
+
+SKIPPED = [
+    "  1. At 10:30, the 3rd of 50 people called +32 2 123 45 67 in the 1990s.",
+    "(2) the '60s, the 90er and 90-е, season 2019/20, (02) 123 4567",
+    "第三次会议于下午3点举行，晚上 8时，13位，85人目，第 二",
+    "الرئيس الـ35 و الـ 4",
+    "no digits at all",
+    "",
+    "1",
+]
+
+
+@pytest.mark.parametrize("text", SKIPPED)
+def test_skip_spans_is_finditer_of_skip(text: str) -> None:
+    from refrains.facts import _SKIP, _skip_spans
+
+    assert _skip_spans(text) == [m.span() for m in _SKIP.finditer(text)]
+
+
+def test_skip_spans_finds_every_branch() -> None:
+    from refrains.facts import _skip_spans
+
+    found = {t: _skip_spans(t) for t in SKIPPED}
+    assert found["第三次会议于下午3点举行，晚上 8时，13位，85人目，第 二"] == [(0, 2), (6, 10), (13, 18), (19, 22), (23, 27), (28, 31)]
+    assert found["الرئيس الـ35 و الـ 4"] == [(7, 12), (15, 20)]
+    assert found["(2) the '60s, the 90er and 90-е, season 2019/20, (02) 123 4567"] == [
+        (0, 3), (8, 12), (18, 22), (27, 31), (40, 47), (49, 62)]
