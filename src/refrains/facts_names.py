@@ -291,6 +291,8 @@ _NOT_NAMES = frozenset({"The", "Of", "For", "And", "In", "On", "Le", "La", "Les"
 
 
 _CAP = r"[A-ZÀ-ÖØ-ÞА-ЯЁ][\w'’-]+"
+_CAPITAL = re.compile(r"[A-ZÀ-ÖØ-ÞА-ЯЁ]")
+"""The first letter of ``_CAP`` and of ``_PERSON``'s names: every name but a Japanese one has one."""
 _NAME_TAIL = rf"(?:\s+(?:(?:de|da|del|van|von|der|le|la|al|bin|ibn)\s+)?{_CAP}){{1,2}}"
 _GIVEN = re.compile(rf"\b(?=(?P<name>{_CAP}{_NAME_TAIL}))")  # overlapping: "Laut Angela Merkel"
 _SPEECH = {
@@ -336,18 +338,28 @@ def _is_given(word: str) -> bool:
     return False
 
 
-def _speakers(sentence: str, language: str) -> list[tuple[int, int]]:
+@functools.cache
+def _speech_patterns(language: str) -> tuple[re.Pattern[str], re.Pattern[str]] | None:
+    """The name-then-verb and cue-then-name patterns of ``language``, compiled once."""
     verbs = _SPEECH.get(language)
     if verbs is None:
-        return []
+        return None
     after, before = verbs
     name = rf"{_CAP}(?:\s+{_CAP}){{0,2}}"
+    return re.compile(rf"(?P<name>{name})\s+{after}\b"), re.compile(rf"\b{before}\s+(?P<name>{name})")
+
+
+def _speakers(sentence: str, language: str) -> list[tuple[int, int]]:
+    patterns = _speech_patterns(language)
+    if patterns is None:
+        return []
+    after, before = patterns
     spans = []
-    for m in re.finditer(rf"(?P<name>{name})\s+{after}\b", sentence):
+    for m in after.finditer(sentence):
         start = m.start("name")
         if start == 0 or sentence[start - 1] in " \"«“„'—-,:(":  # a subject, not the tail of a longer phrase
             spans.append((start, m.end("name")))
-    for m in re.finditer(rf"\b{before}\s+(?P<name>{name})", sentence):
+    for m in before.finditer(sentence):
         spans.append((m.start("name"), m.end("name")))
     return spans
 
@@ -367,11 +379,12 @@ def people(sentence: str, language: str = "") -> list[Name]:
         ['Meunier']
     """
     found: list[tuple[int, int, float]] = []
-    for m in _PERSON.finditer(sentence):
+    capital = _CAPITAL.search(sentence) is not None  # no capital, no name but Japanese ones
+    for m in _PERSON.finditer(sentence) if capital else ():
         found.append((m.start("name"), m.end("name"), 0.7))
     if language == "ja":
         found += [(m.start("name"), m.end("name"), 0.6) for m in _JA_PERSON.finditer(sentence)]
-    elif language not in ("zh", "ko"):
+    elif capital and language not in ("zh", "ko"):
         for m in _GIVEN.finditer(sentence):
             if _is_given(m.group("name").split()[0]):
                 found.append((m.start("name"), m.end("name"), 0.6))

@@ -325,3 +325,11 @@ def test_skip_spans_finds_every_branch() -> None:
     assert found["الرئيس الـ35 و الـ 4"] == [(7, 12), (15, 20)]
     assert found["(2) the '60s, the 90er and 90-е, season 2019/20, (02) 123 4567"] == [
         (0, 3), (8, 12), (18, 22), (27, 31), (40, 47), (49, 62)]
+
+
+def test_people_without_a_capital_only_in_japanese() -> None:
+    from refrains.facts_names import people
+
+    assert [n.value for n in people("министр Лавров и ministre Édouard Philippe", "fr")] == ["Лавров", "Édouard Philippe"]
+    assert people("the minister said nothing, said the mayor", "en") == []
+    assert [n.value for n in people("竹田智恵子さんは言った", "ja")] == ["竹田智恵子"]
