@@ -333,3 +333,39 @@ def test_people_without_a_capital_only_in_japanese() -> None:
     assert [n.value for n in people("министр Лавров и ministre Édouard Philippe", "fr")] == ["Лавров", "Édouard Philippe"]
     assert people("the minister said nothing, said the mayor", "en") == []
     assert [n.value for n in people("竹田智恵子さんは言った", "ja")] == ["竹田智恵子"]
+
+
+def test_trie_matches_exactly_the_words() -> None:
+    import random
+
+    from refrains.facts import _trie
+
+    rng = random.Random(7)
+    for _ in range(200):
+        words = {"".join(rng.choice("abcé.'") for _ in range(rng.randint(0, 5))) for _ in range(rng.randint(0, 8))}
+        trie = re.compile(_trie(words), re.IGNORECASE)
+        plain = re.compile("|".join(map(re.escape, words)), re.IGNORECASE)
+        for probe in {"".join(rng.choice("abcéABCÉ.'") for _ in range(rng.randint(0, 6))) for _ in range(30)} | words:
+            assert bool(trie.fullmatch(probe)) == bool(plain.fullmatch(probe)), (words, probe)
+            assert bool(trie.search(probe)) == bool(plain.search(probe)), (words, probe)
+
+
+@pytest.mark.parametrize("lang", ["en", "fr", "de", "es", "ru", "ar", "zh", "ja"])
+def test_date_gate_and_needs_agree_with_plain_alternations(lang: str) -> None:
+    from refrains.facts import _date_names, _date_patterns, _gate
+
+    months, days, ago, _ = _date_names(lang)
+    texts = [f"{pre}{w}{post}" for w in [*months, *days, *ago, "LAST", "l'An", "Yesterday"]
+             for pre, post in [("", ""), ("x", ""), ("in ", " ."), ("", "s"), (" ", "\u00a0")]]
+    texts += [w.upper() for w in texts] + ["nothing here", "", "9", "今"]
+    gate = _gate(lang)
+    words = {*months, *days, *ago, "last", "dernier", "dernière", "letzten", "letztes", "vergangenen", "pasado",
+             "прошлом", "прошлого", "scorso", "passado", "vorig", "fyrra", "الماضي", "الماضية", "l'an", "l'année",
+             "yesterday", "hier", "gestern", "ayer", "вчера", "ieri", "ontem", "gisteren", "أمس", "昨天", "昨日", "today",
+             "aujourd'hui", "heute", "hoy", "сегодня", "oggi", "hoje", "vandaag", "اليوم", "今天", "今日", "本日"}
+    plain = re.compile(rf"\d|[昨今去本]|(?<!\w)(?:{'|'.join(map(re.escape, words))})(?!\w)", re.IGNORECASE)
+    month = next(p.need for p in _date_patterns(lang) if p.kind == "ym")
+    plain_month = re.compile(rf"(?<!\w)(?:{'|'.join(map(re.escape, months))})(?!\w)", re.IGNORECASE)
+    for t in texts:
+        assert bool(gate.search(t)) == bool(plain.search(t)), t
+        assert month is not None and bool(month.search(t)) == bool(plain_month.search(t)), t
