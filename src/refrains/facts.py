@@ -704,9 +704,11 @@ def _date_patterns(language: str) -> list[_DatePattern]:
         _DatePattern("d", re.compile(r"\b(?:on|since|from|until|by)\s+(?:the\s+)?(?P<d>\d{1,2})(?:st|nd|rd|th)\b|"
                                      r"\b(?:le|depuis le|du)\s+(?P<d2>\d{1,2})(?:er)?(?=\s*[,.;]|\s+(?:au|et)\b)|"
                                      r"\bam\s+(?P<d3>\d{1,2})\.(?=\s*[,;]|\s+(?:und|bis)\b)", flags), digit=True),
-        _DatePattern("y_rel", re.compile(rf"(?<!\w)(?:{_REL_LAST_YEAR})(?!\w)", flags)),
+        # whole-word alternations of plain words: the same words as a trie are a cheaper first search
+        _DatePattern("y_rel", re.compile(rf"(?<!\w)(?:{_REL_LAST_YEAR})(?!\w)", flags),
+                     need=_bounded(_REL_LAST_YEAR.split("|"))),
         _DatePattern("day_rel", re.compile(r"(?<!\w)(?P<rel>" + "|".join(sorted(_YESTERDAY | _TODAY, key=len, reverse=True))
-                                           + r")(?!\w)", flags)),
+                                           + r")(?!\w)", flags), need=_bounded(_YESTERDAY | _TODAY)),
     ]
     if day:
         pats.append(_DatePattern("weekday", re.compile(rf"(?<!\w)(?P<wd>{day})(?!\w)", flags)))
