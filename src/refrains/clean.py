@@ -78,7 +78,7 @@ def normalize(text: str) -> str:
 
 
 def _drop_controls(line: str) -> str:
-    """``line`` without control and format characters (Cc, Cf), tab and zero-width joiner excepted.
+    r"""``line`` without control and format characters (Cc, Cf), tab and zero-width joiner excepted.
 
     Cc and Cf characters are never printable, so a printable line (nearly all of them)
     skips the pass over its characters.
@@ -128,7 +128,7 @@ def _weight(line: str) -> int:
 
     Examples:
         >>> _weight(" ab 中国 한 "), _weight("")
-        (9, 0)
+        (10, 0)
     """
     s = line.strip()
     return len(s) + len(_WIDE.findall(s))

@@ -21,7 +21,9 @@ few candidate spans, cached); number words from **text2num** (en fr de es it pt 
 **cn2an** (Chinese numerals); country names from **Babel** (CLDR). Written here: the
 candidate patterns, digit-times-magnitude ("5.31 million", "531万"), reading separators
 by language, the relative-date rules above, the counted-noun lookup, and the gate that
-keeps the per-sentence cost low (≈ 2,500 sentences/s on one core).
+keeps the per-sentence cost low: a date or number pattern runs only on a sentence with the digit,
+month name or word it needs, each once (measured 2,900 sentences/s on one core of a busy
+machine, 1.8x the 1,640/s of the single gate there; ≈ 2,500/s was that gate on an idle one).
 """
 
 from __future__ import annotations
