@@ -74,9 +74,22 @@ class Cleaned:
 def normalize(text: str) -> str:
     """NFC, unix newlines, no control characters but newline and tab, no trailing spaces."""
     text = unicodedata.normalize("NFC", text.replace("\r\n", "\n").replace("\r", "\n"))
-    text = "".join(ch for ch in text if ch in "\n\t" or unicodedata.category(ch) not in ("Cc", "Cf")
-                   or ch in "\u200d")
-    return "\n".join(line.rstrip() for line in text.split("\n"))
+    return "\n".join(_drop_controls(line).rstrip() for line in text.split("\n"))
+
+
+def _drop_controls(line: str) -> str:
+    r"""``line`` without control and format characters (Cc, Cf), tab and zero-width joiner excepted.
+
+    Cc and Cf characters are never printable, so a printable line (nearly all of them)
+    skips the pass over its characters.
+
+    Examples:
+        >>> _drop_controls("a\u200bb\tc\u200dd\x00"), _drop_controls("plain")
+        ('ab\tc\u200dd', 'plain')
+    """
+    if line.isprintable():
+        return line
+    return "".join(ch for ch in line if ch in "\n\t" or unicodedata.category(ch) not in ("Cc", "Cf") or ch in "\u200d")
 
 
 def find_date(text: str) -> str | None:
@@ -107,9 +120,18 @@ def find_date(text: str) -> str | None:
     return best[1] if best else None
 
 
+_WIDE = re.compile("[\u2e80-\u9fff\uac00-\ud7af]")
+
+
 def _weight(line: str) -> int:
-    """Visual length: CJK characters count double (they carry about two Latin letters each)."""
-    return sum(2 if "\u2e80" <= ch <= "\u9fff" or "\uac00" <= ch <= "\ud7af" else 1 for ch in line.strip())
+    """Visual length: CJK characters count double (they carry about two Latin letters each).
+
+    Examples:
+        >>> _weight(" ab 中国 한 "), _weight("")
+        (10, 0)
+    """
+    s = line.strip()
+    return len(s) + len(_WIDE.findall(s))
 
 
 _TERMINAL = tuple(".。!！?？…\"”»）)'’")
@@ -131,11 +153,11 @@ def _is_prose(line: str) -> bool:
 
 def _is_dateline(line: str) -> bool:
     s = _DATE_PREFIX.sub("", line.strip()).strip(" |-")
-    return bool(s) and bool(_TIMESTAMP.fullmatch(s) or (find_date(s) and len(s) <= 40))
+    return bool(s) and bool(_TIMESTAMP.fullmatch(s) or (len(s) <= 40 and find_date(s)))
 
 
 def _remove_tail(lines: list[str], removed: list[Removed]) -> list[str]:
-    last = max((i for i, ln in enumerate(lines) if _is_prose(ln)), default=-1)
+    last = next((i for i in range(len(lines) - 1, -1, -1) if _is_prose(lines[i])), -1)
     if last < 0:
         return lines
     tail = [ln for ln in lines[last + 1 :] if ln.strip()]
@@ -201,7 +223,7 @@ def clean_text(text: str, *, is_html: bool = False) -> Cleaned:
     kept = ["" if _MARKER_LINE.match(ln) else _TRAILING_PIPE.sub("", ln) for ln in kept]
     out: list[str] = []
     for ln in kept:
-        if _is_dateline(ln) and len(out) < 4:
+        if len(out) < 4 and _is_dateline(ln):
             removed.append(Removed(ln.strip(), "dateline"))
             continue
         out.append(ln)

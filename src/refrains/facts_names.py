@@ -136,6 +136,23 @@ def _variants(word: str, language: str) -> list[str]:
     return out
 
 
+_ELIDED = re.compile(r"^\w{1,2}['’]\w")
+_APOSTROPHE = re.compile(r"['’]")
+
+
+def _capitalised(words: list[str]) -> list[int]:
+    """Indices of the tokens that may start a place name: a capital or uncased first letter,
+    or an apostrophe early on ("l'Italie"). A cheap superset of what :func:`places` keeps,
+    so that its loop skips the lower-case majority of tokens.
+
+    Examples:
+        >>> _capitalised(["the", "Chinese", "l'Italie", "بلجيكا", "中国", "того"])
+        [1, 2, 3, 4]
+    """
+    return [i for i, w in enumerate(words)
+            if (c := w[0]).isupper() or c.lower() == c.upper() or "'" in w[1:3] or "’" in w[1:3]]
+
+
 def places(sentence: str, language: str = "") -> list[Name]:
     """Countries and territories, as ISO 3166 codes, in any of ~30 languages.
 
@@ -154,30 +171,32 @@ def places(sentence: str, language: str = "") -> list[Name]:
     g = gazetteer()
     out: list[Name] = []
     tokens = list(_TOKEN.finditer(sentence))
-    lowered = [_norm(t.group(0)) for t in tokens]
-    i = 0
-    while i < len(tokens):
-        tok = tokens[i].group(0)
-        head = re.split(r"['’]", tok, maxsplit=1)[1] if re.match(r"^\w{1,2}['’]\w", tok) else tok  # "l'Italie"
-        if not head[0].isupper() and head[0].lower() != head[0].upper():
-            i += 1  # country names are capitalised in every cased script ("chad", "turkey", "того" are words)
+    words = [t.group(0) for t in tokens]
+    end_of_last = 0  # tokens before this one are inside a place already found
+    for i in _capitalised(words):
+        if i < end_of_last:
             continue
+        tok = words[i]
+        head = _APOSTROPHE.split(tok, maxsplit=1)[1] if _ELIDED.match(tok) else tok  # "l'Italie"
+        if not head[0].isupper() and head[0].lower() != head[0].upper():
+            continue  # country names are capitalised in every cased script ("chad", "turkey", "того" are words)
         abbr = g.abbreviations.get(tok.rstrip("."))
         if abbr:
             out.append(Name("place", tok, abbr, tokens[i].start(), tokens[i].end(), 0.9))
-            i += 1
+            end_of_last = i + 1
             continue
-        matched = 0
-        longest = max(g.first.get(w, 1) for w in (lowered[i], *_variants(lowered[i], language)))
-        for n in range(min(longest, len(tokens) - i), 0, -1):
-            key = " ".join(lowered[i:i + n])
+        first = _norm(tok)
+        variants = _variants(first, language)
+        longest = min(max(g.first.get(w, 1) for w in (first, *variants)), len(tokens) - i)
+        lowered = [first, *map(_norm, words[i + 1:i + longest])]  # the n-grams' words, normalised
+        for n in range(longest, 0, -1):
+            key = " ".join(lowered[:n])
             code = g.names.get(key)
             if code is None and n > 1:  # elision or proclitic on the first word: "l'Arabie saoudite", "للولايات المتحدة"
-                rest = lowered[i + 1:i + n]
-                code = next((g.names[k] for k in (" ".join([v, *rest]) for v in _variants(lowered[i], language))
-                             if k in g.names), None)
+                rest = lowered[1:n]
+                code = next((g.names[k] for k in (" ".join([v, *rest]) for v in variants) if k in g.names), None)
             if code is None and n == 1:
-                code = next((g.names[v] for v in _variants(key, language) if v in g.names), None)
+                code = next((g.names[v] for v in variants if v in g.names), None)
                 if code is None and language in _INFLECTED:
                     code = next((g.stems[s] for s in (key[:-1], key[:-2], key[:-3], key) if s in g.stems), None)
             if code and not (n == 1 and tok.isupper() and len(tok) <= 3):
@@ -185,9 +204,8 @@ def places(sentence: str, language: str = "") -> list[Name]:
                 if sentence[end - 2:end] in ("'s", "’s"):
                     end -= 2  # the place, not its possessive
                 out.append(Name("place", sentence[start:end], code, start, end, 0.9))
-                matched = n
+                end_of_last = i + n
                 break
-        i += matched or 1
     if _CJK_CHAR.search(sentence):
         out += [Name("place", m.group(0), g.names[m.group(0)], m.start(), m.end(), 0.9)
                 for m in g.cjk.finditer(sentence)]
@@ -273,6 +291,8 @@ _NOT_NAMES = frozenset({"The", "Of", "For", "And", "In", "On", "Le", "La", "Les"
 
 
 _CAP = r"[A-ZÀ-ÖØ-ÞА-ЯЁ][\w'’-]+"
+_CAPITAL = re.compile(r"[A-ZÀ-ÖØ-ÞА-ЯЁ]")
+"""The first letter of ``_CAP`` and of ``_PERSON``'s names: every name but a Japanese one has one."""
 _NAME_TAIL = rf"(?:\s+(?:(?:de|da|del|van|von|der|le|la|al|bin|ibn)\s+)?{_CAP}){{1,2}}"
 _GIVEN = re.compile(rf"\b(?=(?P<name>{_CAP}{_NAME_TAIL}))")  # overlapping: "Laut Angela Merkel"
 _SPEECH = {
@@ -318,18 +338,28 @@ def _is_given(word: str) -> bool:
     return False
 
 
-def _speakers(sentence: str, language: str) -> list[tuple[int, int]]:
+@functools.cache
+def _speech_patterns(language: str) -> tuple[re.Pattern[str], re.Pattern[str]] | None:
+    """The name-then-verb and cue-then-name patterns of ``language``, compiled once."""
     verbs = _SPEECH.get(language)
     if verbs is None:
-        return []
+        return None
     after, before = verbs
     name = rf"{_CAP}(?:\s+{_CAP}){{0,2}}"
+    return re.compile(rf"(?P<name>{name})\s+{after}\b"), re.compile(rf"\b{before}\s+(?P<name>{name})")
+
+
+def _speakers(sentence: str, language: str) -> list[tuple[int, int]]:
+    patterns = _speech_patterns(language)
+    if patterns is None:
+        return []
+    after, before = patterns
     spans = []
-    for m in re.finditer(rf"(?P<name>{name})\s+{after}\b", sentence):
+    for m in after.finditer(sentence):
         start = m.start("name")
         if start == 0 or sentence[start - 1] in " \"«“„'—-,:(":  # a subject, not the tail of a longer phrase
             spans.append((start, m.end("name")))
-    for m in re.finditer(rf"\b{before}\s+(?P<name>{name})", sentence):
+    for m in before.finditer(sentence):
         spans.append((m.start("name"), m.end("name")))
     return spans
 
@@ -349,11 +379,12 @@ def people(sentence: str, language: str = "") -> list[Name]:
         ['Meunier']
     """
     found: list[tuple[int, int, float]] = []
-    for m in _PERSON.finditer(sentence):
+    capital = _CAPITAL.search(sentence) is not None  # no capital, no name but Japanese ones
+    for m in _PERSON.finditer(sentence) if capital else ():
         found.append((m.start("name"), m.end("name"), 0.7))
     if language == "ja":
         found += [(m.start("name"), m.end("name"), 0.6) for m in _JA_PERSON.finditer(sentence)]
-    elif language not in ("zh", "ko"):
+    elif capital and language not in ("zh", "ko"):
         for m in _GIVEN.finditer(sentence):
             if _is_given(m.group("name").split()[0]):
                 found.append((m.start("name"), m.end("name"), 0.6))

@@ -38,8 +38,11 @@ Span = tuple[int, int]
 
 def is_cjk(text: str, threshold: float = 0.3) -> bool:
     """Whether CJK characters make up at least ``threshold`` of the letters."""
+    cjk = len(_CJK.findall(text))
+    if not cjk and threshold > 0:
+        return False  # most lines: no need to count the letters
     letters = sum(ch.isalpha() for ch in text)
-    return letters > 0 and len(_CJK.findall(text)) / letters >= threshold
+    return letters > 0 and cjk / letters >= threshold
 
 
 def _strip(text: str, start: int, end: int) -> Span | None:

@@ -62,3 +62,21 @@ def test_html_goes_through_trafilatura() -> None:
     assert "consultation with industry groups" in c.text
     assert "Home" not in c.text and "Copyright" not in c.text
     assert c.title == "Rules announced"
+
+
+def test_normalize_drops_controls_only_on_lines_that_have_them() -> None:
+    import unicodedata
+
+    from refrains.clean import normalize
+
+    messy = "a\u200bb\u00adc\td\u200de\x00  \r\nplain line\u00a0 \r\x07bell\ufeff"
+    expected = "".join(ch for ch in unicodedata.normalize("NFC", messy.replace("\r\n", "\n").replace("\r", "\n"))
+                       if ch in "\n\t" or unicodedata.category(ch) not in ("Cc", "Cf") or ch == "\u200d")
+    assert normalize(messy) == "\n".join(line.rstrip() for line in expected.split("\n"))
+    assert normalize(messy) == "abc\td\u200de\nplain line\nbell"
+
+
+def test_weight_counts_cjk_and_hangul_double() -> None:
+    from refrains.clean import _weight
+
+    assert _weight("  ab 中国 한국 \u2e80\u9fff\uac00\ud7af\u2e7f\ua000  ") == 3 + 2 * 2 + 1 + 2 * 2 + 1 + 4 * 2 + 2

@@ -244,3 +244,128 @@ def test_people_by_given_name_speech_verb_and_japanese_honorific() -> None:
     assert names("He said the talks had failed.", "en") == []
     assert names("outside the old Princess Anne County courthouse", "en") == []
     assert names("said Amnesty International investigator", "en") == []
+
+
+# -- the per-sentence gates only skip work that would find nothing -----------------------------
+GATED = [
+    ("Il y a trois jours, le 16 juillet 2021, depuis le 3, et le 4.", "fr"),
+    ("Three days ago, on Tuesday, since the 19th, July 4, 2020 and 4 July 2020.", "en"),
+    ("In September last year, last October, May 2020, 2020-05-03 and 3/5/2020.", "en"),
+    ("No digits here, only yesterday and today and the previous year.", "en"),
+    ("Nothing at all in this sentence.", "en"),
+    ("Three days ago and last September, on Tuesday.", "en"),
+    ("Вчера и три дня назад, в прошлом году.", "ru"),
+    ("三天前，去年，昨天。", "zh"),
+    ("Am 3. Oktober 2020 und am 4. bis heute, vor drei Tagen im vergangenen Jahr.", "de"),
+    ("19 июля 2021 года, в прошлом году, вчера и три дня назад.", "ru"),
+    ("2020年9月18日，去年9月，昨天，三天前，18日，2019年。", "zh"),
+    ("منذ ثلاثة أيام، أمس، العام الماضي، 25 مارس 2020", "ar"),
+]
+
+
+@pytest.mark.parametrize(("text", "lang"), GATED)
+def test_date_gates_skip_only_patterns_that_cannot_match(text: str, lang: str) -> None:
+    from refrains.facts import _DIGITS, _date_matches, _patterns_for
+
+    t = text.translate(_DIGITS)
+    every = [(p.kind, [m.span() for m in p.pattern.finditer(t)]) for p in _patterns_for(t, lang)]
+    gated = [(kind, [m.span() for m in found]) for kind, found in _date_matches(t, lang)]
+    assert [e for e in gated if e[1]] == [e for e in every if e[1]]
+    assert any(e[1] for e in every) == ("Nothing" not in text)
+
+
+def test_dates_and_date_spans_agree_with_extract_facts() -> None:
+    from refrains.facts import date_spans, dates
+
+    text = "Il y a trois jours, le 16 juillet 2021, 5 000 personnes."
+    assert [f.value for f in dates(text, "fr", "2021-07-19")] == ["2021-07-16", "2021-07-16"]
+    assert date_spans(text, "fr") == [(23, 38), (26, 38), (23, 33)]  # every match of every pattern but "y", "ago"
+    assert [(f.kind, f.value) for f in extract_facts(text, "fr", "2021-07-19")] == [
+        ("date", "2021-07-16"), ("number", 3.0), ("date", "2021-07-16"), ("number", 5000.0)]
+
+
+def test_fact_as_dict_is_dataclasses_asdict() -> None:
+    import dataclasses
+
+    f = Fact("number", "5.31 million", 5310000.0, "host", 6, 18, 0.8)
+    assert list(f.as_dict().items()) == list(dataclasses.asdict(f).items())
+
+
+def test_places_skips_lower_case_tokens_but_not_elided_or_uncased_ones() -> None:
+    from refrains.facts_names import _capitalised, places
+
+    assert _capitalised(["the", "Chinese", "l'Italie", "d’Allemagne", "بلجيكا", "中国", "того", "ĸ"]) == [1, 2, 3, 4, 5, 7]
+    assert [p.value for p in places("turkey and chad, l'Italie et d’Allemagne, США и Бельгии", "ru")] == [
+        "IT", "DE", "US", "BE"]
+
+
+SKIPPED = [
+    "  1. At 10:30, the 3rd of 50 people called +32 2 123 45 67 in the 1990s.",
+    "(2) the '60s, the 90er and 90-е, season 2019/20, (02) 123 4567",
+    "第三次会议于下午3点举行，晚上 8时，13位，85人目，第 二",
+    "الرئيس الـ35 و الـ 4",
+    "no digits at all",
+    "",
+    "1",
+]
+
+
+@pytest.mark.parametrize("text", SKIPPED)
+def test_skip_spans_is_finditer_of_skip(text: str) -> None:
+    from refrains.facts import _SKIP, _skip_spans
+
+    assert _skip_spans(text) == [m.span() for m in _SKIP.finditer(text)]
+
+
+def test_skip_spans_finds_every_branch() -> None:
+    from refrains.facts import _skip_spans
+
+    found = {t: _skip_spans(t) for t in SKIPPED}
+    assert found["第三次会议于下午3点举行，晚上 8时，13位，85人目，第 二"] == [(0, 2), (6, 10), (13, 18), (19, 22), (23, 27), (28, 31)]
+    assert found["الرئيس الـ35 و الـ 4"] == [(7, 12), (15, 20)]
+    assert found["(2) the '60s, the 90er and 90-е, season 2019/20, (02) 123 4567"] == [
+        (0, 3), (8, 12), (18, 22), (27, 31), (40, 47), (49, 62)]
+
+
+def test_people_without_a_capital_only_in_japanese() -> None:
+    from refrains.facts_names import people
+
+    assert [n.value for n in people("министр Лавров и ministre Édouard Philippe", "fr")] == ["Лавров", "Édouard Philippe"]
+    assert people("the minister said nothing, said the mayor", "en") == []
+    assert [n.value for n in people("竹田智恵子さんは言った", "ja")] == ["竹田智恵子"]
+
+
+def test_trie_matches_exactly_the_words() -> None:
+    import random
+
+    from refrains.facts import _trie
+
+    rng = random.Random(7)
+    for _ in range(200):
+        words = {"".join(rng.choice("abcé.'") for _ in range(rng.randint(0, 5))) for _ in range(rng.randint(0, 8))}
+        trie = re.compile(_trie(words), re.IGNORECASE)
+        plain = re.compile("|".join(map(re.escape, words)), re.IGNORECASE)
+        for probe in {"".join(rng.choice("abcéABCÉ.'") for _ in range(rng.randint(0, 6))) for _ in range(30)} | words:
+            assert bool(trie.fullmatch(probe)) == bool(plain.fullmatch(probe)), (words, probe)
+            assert bool(trie.search(probe)) == bool(plain.search(probe)), (words, probe)
+
+
+@pytest.mark.parametrize("lang", ["en", "fr", "de", "es", "ru", "ar", "zh", "ja"])
+def test_date_gate_and_needs_agree_with_plain_alternations(lang: str) -> None:
+    from refrains.facts import _date_names, _date_patterns, _gate
+
+    months, days, ago, _ = _date_names(lang)
+    texts = [f"{pre}{w}{post}" for w in [*months, *days, *ago, "LAST", "l'An", "Yesterday"]
+             for pre, post in [("", ""), ("x", ""), ("in ", " ."), ("", "s"), (" ", "\u00a0")]]
+    texts += [w.upper() for w in texts] + ["nothing here", "", "9", "今"]
+    gate = _gate(lang)
+    words = {*months, *days, *ago, "last", "dernier", "dernière", "letzten", "letztes", "vergangenen", "pasado",
+             "прошлом", "прошлого", "scorso", "passado", "vorig", "fyrra", "الماضي", "الماضية", "l'an", "l'année",
+             "yesterday", "hier", "gestern", "ayer", "вчера", "ieri", "ontem", "gisteren", "أمس", "昨天", "昨日", "today",
+             "aujourd'hui", "heute", "hoy", "сегодня", "oggi", "hoje", "vandaag", "اليوم", "今天", "今日", "本日"}
+    plain = re.compile(rf"\d|[昨今去本]|(?<!\w)(?:{'|'.join(map(re.escape, words))})(?!\w)", re.IGNORECASE)
+    month = next(p.need for p in _date_patterns(lang) if p.kind == "ym")
+    plain_month = re.compile(rf"(?<!\w)(?:{'|'.join(map(re.escape, months))})(?!\w)", re.IGNORECASE)
+    for t in texts:
+        assert bool(gate.search(t)) == bool(plain.search(t)), t
+        assert month is not None and bool(month.search(t)) == bool(plain_month.search(t)), t

@@ -48,3 +48,11 @@ def test_regression_long_semicolon_sentence_splits_into_clauses() -> None:
             "according to a report from the response center, in 2020, a total of about 52,000 servers located "
             "outside China controlled about 5.31 million hosts in China.")
     assert len(sents(text)) == 2
+
+
+def test_is_cjk_without_cjk_characters_and_at_threshold_zero() -> None:
+    from refrains.segment import is_cjk
+
+    assert not is_cjk("plain Latin text") and not is_cjk("plain Latin text", 0.1)
+    assert is_cjk("plain Latin text", 0.0) and not is_cjk("1234", 0.0)
+    assert is_cjk("中国 and a few words", 0.1) and not is_cjk("中 and many more Latin words here", 0.3)
