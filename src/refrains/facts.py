@@ -786,7 +786,12 @@ def _resolve(kind: str, g: dict[str, str], language: str, ref: date | None,
         back = 1 if g["rel"].lower() in _YESTERDAY else 0
         return (ref - timedelta(days=back)).isoformat(), 0.8
     if kind == "weekday":
-        wd = _date_names(language)[1][g["wd"].lower()]
+        # the pattern matches case-insensitively, so it also matches forms that only casefold
+        # to a weekday name ("ſunday"): those are looked up casefolded, and an unknown one has no date
+        names = _date_names(language)[1]
+        wd = names.get(g["wd"].lower(), names.get(g["wd"].casefold()))
+        if wd is None:
+            return None, 0.0
         return (ref - timedelta(days=(ref.weekday() - wd) % 7)).isoformat(), 0.5
     if kind == "ago":
         return _dateparser_relative(span, language, ref), 0.6

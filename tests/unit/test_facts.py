@@ -369,3 +369,9 @@ def test_date_gate_and_needs_agree_with_plain_alternations(lang: str) -> None:
     for t in texts:
         assert bool(gate.search(t)) == bool(plain.search(t)), t
         assert month is not None and bool(month.search(t)) == bool(plain_month.search(t)), t
+
+
+def test_a_weekday_that_only_casefolds_to_a_name_is_read_not_a_crash() -> None:
+    # the date patterns match case-insensitively: "ſunday" (long s) matches "sunday" and once raised KeyError
+    facts = extract_facts("We met on ſunday.", "en", "2021-07-19")
+    assert [(f.kind, f.value) for f in facts] == [("date", "2021-07-18")]
