@@ -30,9 +30,9 @@ from refrains.lang import document_language, sentence_language
 from refrains.link import LinkSettings, LinkStats, alignment_of, link_documents
 from refrains.models import Alignment, Document, Link, RawDocument, Sentence, Story, TalkingPoint
 from refrains.neighbours import BLOB_KEY, Neighbourhoods, SearchMemory
-from refrains.points import annotate_points, mine_points
+from refrains.points import annotate_points, mine_points, update_points
 from refrains.segment import split_sentences
-from refrains.store import Store, StoredDocument, open_store
+from refrains.store import AnalysisChanges, Store, StoredDocument, open_store
 from refrains.store.sqlite import text_hash
 from refrains.stories import cluster_stories
 
@@ -169,6 +169,7 @@ class Pipeline:
         """Seconds spent per stage (ingest, store, load, link, stories, points, facts, save)."""
         self._facts: dict[str, list[dict[str, Any]]] = {}
         self._neighbourhoods: Neighbourhoods | None = None
+        self._outside: set[str] = set()  # stored documents the last corpus() left out (no sentences)
 
     @property
     def embedder_name(self) -> str:
@@ -327,7 +328,9 @@ class Pipeline:
         docs = self.store.documents()
         sentences = self.store.all_sentences()
         keys, vectors = self.store.load_vectors()
-        return Corpus.build(docs, sentences, keys, vectors)
+        corpus = Corpus.build(docs, sentences, keys, vectors)
+        self._outside = {d.id for d in docs if d.id not in corpus.by_id}
+        return corpus
 
     def link_settings(self) -> LinkSettings:
         """The link and align settings with this store's embedder calibration applied."""
@@ -397,10 +400,20 @@ class Pipeline:
         with self._timed("stories"):
             stories = cluster_stories(corpus.documents, links)
         with self._timed("points"):
-            points = mine_points(corpus, alignments, links)
+            if only is None:
+                points = mine_points(corpus, alignments, links)
+            else:  # the stored points stand where the new documents' sentences do not reach
+                stored_points = self.store.points(texts=False)
+                points = update_points(corpus, alignments, links, only, stored_points)
         found = self.facts(corpus, only)
         with self._timed("save"):
-            self.store.save_analysis(links, stories, points, found)
+            if only is None:
+                self.store.save_analysis(links, stories, points, found)
+            else:
+                changes = AnalysisChanges(links=[ln for ln in links if ln.source in only or ln.target in only],
+                                          unlinked=sorted(only | self._outside))
+                changes = _changed(changes, stories, self.store.stories(), points, stored_points)
+                self.store.update_analysis(changes, found)
             self.store.set_meta("analyzed", "1")
             state, self._neighbourhoods = self._neighbourhoods, None
             self.store.set_blob(BLOB_KEY, state.to_bytes() if state is not None else None)
@@ -432,6 +445,31 @@ class Pipeline:
         report.stats.update(added=len(ingested.added), already_stored=len(ingested.existing),
                             errors=len(ingested.errors))
         return report
+
+
+def _changed(changes: AnalysisChanges, stories: Sequence[Story], stored_stories: Sequence[Story],
+             points: Sequence[TalkingPoint], stored_points: Sequence[TalkingPoint]) -> AnalysisChanges:
+    """``changes`` plus the stories and points that differ from the stored ones, and the stored ones gone.
+
+    Written and dropped rows leave the store holding exactly ``stories`` and ``points``,
+    as :meth:`Store.save_analysis` would, while rows that did not change are not rewritten.
+    """
+    old_stories = {s.id: s for s in stored_stories}
+    old_points = {p.id: _point_row(p) for p in stored_points}
+    ids = {s.id for s in stories}
+    pids = {p.id for p in points}
+    return dataclasses.replace(
+        changes,
+        stories=[s for s in stories if old_stories.get(s.id) != s],
+        dropped_stories=[i for i in old_stories if i not in ids],
+        points=[p for p in points if old_points.get(p.id) != _point_row(p)],
+        dropped_points=[i for i in old_points if i not in pids])
+
+
+def _point_row(p: TalkingPoint) -> tuple[object, ...]:
+    """What the store keeps of a talking point (occurrence texts and languages come from its sentences)."""
+    return (p.id, p.label, p.first_seen, p.first_document, p.languages, p.spread,
+            tuple((o.document, o.sentence) for o in p.occurrences))
 
 
 UNCOVERED_SHARE = 0.05

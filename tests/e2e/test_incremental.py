@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from refrains.pipeline import Pipeline, Report
-from refrains.store import open_store
+from refrains.store import AnalysisChanges, Store, open_store
 
 
 def shape(rep: Report) -> tuple[object, ...]:
@@ -30,9 +30,24 @@ def test_incremental_equals_full(tmp_path: Path, seeds_dir: Path) -> None:
     before = inc.link_stats.aligned_pairs
     report = inc.run([second])
     assert report.stats["incremental"] is True
-    full = Pipeline(store=open_store(tmp_path / "full.db")).run([seeds_dir])
+    full_store = open_store(tmp_path / "full.db")
+    full = Pipeline(store=full_store).run([seeds_dir])
     assert shape(report) == shape(full)
     # the second run aligned only pairs touching 003 or 004, fewer than all pairs of 5 documents
     assert inc.link_stats.aligned_pairs - before < 10
-    again = inc.run([seeds_dir])  # nothing new: nothing changes
+    # the store holds the analysis a full run saves (up to scores and evidence, as above), though
+    # only changed rows were written
+    def saved(store: Store) -> tuple[object, ...]:
+        return (sorted((ln.source, ln.target, ln.relation) for ln in store.links()), store.stories(),
+                [(p.id, p.occurrences) for p in store.points()])
+
+    stored = saved(inc.store)
+    assert stored == saved(full_store)
+    written: list[AnalysisChanges] = []
+    update = inc.store.update_analysis
+    inc.store.update_analysis = lambda changes, facts=None: (written.append(changes), update(changes, facts))[1]  # type: ignore[method-assign]
+    again = inc.run([seeds_dir])  # nothing new: nothing changes, and nothing is rewritten
     assert again.stats["added"] == 0 and shape(again) == shape(full)
+    assert [(list(c.links), list(c.unlinked), list(c.stories), list(c.dropped_stories), list(c.points),
+             list(c.dropped_points)) for c in written] == [([], [], [], [], [], [])]
+    assert saved(inc.store) == stored

@@ -12,7 +12,7 @@ import pytest
 
 from refrains.errors import StoreError
 from refrains.models import Link, Occurrence, Removed, Story, TalkingPoint
-from refrains.store import Store, open_store
+from refrains.store import AnalysisChanges, Store, open_store
 from refrains.store.sqlite import text_hash
 from tests.store.helpers import stored
 
@@ -241,6 +241,32 @@ def test_save_analysis_replaces_results(store: Store) -> None:
     assert store.facts() == got
     store.save_analysis([], [], [], {"d1": [], "d2": []})  # an empty list clears a document's facts
     assert store.facts() == {}
+
+
+def test_update_analysis_changes_only_the_rows_it_names(store: Store) -> None:
+    add_three(store)
+    links, stories, points, facts = analysis("a")
+    store.save_analysis(links, stories, points, facts)
+    _, _, b_points, b_facts = analysis("b")
+    grown = Story("sa", ("d1", "d2", "d3"), ("en",), "2020-01-01", "2020-01-02", "Story a, grown")
+    store.update_analysis(AnalysisChanges(
+        links=[Link("d2", "d3", "same_story", 0.7, {"why": "new"})], unlinked=["d3"],  # d1-d3 goes, d1-d2 stays
+        stories=[grown], dropped_stories=["ta"], points=b_points, dropped_points=["pa"]), {"d2": b_facts["d2"]})
+    assert store.links() == [links[0], Link("d2", "d3", "same_story", 0.7, {"why": "new"})]
+    assert store.stories() == [grown] and store.stories("d3") == [grown]
+    assert store.points() == b_points
+    assert store.facts() == {"d1": facts["d1"], "d2": b_facts["d2"]}
+    # a written link replaces the stored link of its pair; a story rewritten under its id loses old members
+    retyped = replace(links[0], relation="duplicate", score=1.0)
+    shrunk = replace(grown, documents=("d1", "d2"))
+    store.update_analysis(AnalysisChanges(links=[retyped], stories=[shrunk]))
+    assert store.links("d1") == [retyped] and store.stories() == [shrunk] and store.stories("d3") == []
+    store.update_analysis(AnalysisChanges())  # nothing named: nothing changes
+    before = (store.links(), store.stories(), store.points(), store.facts())
+    with pytest.raises(REFUSED):  # a refused row undoes the removals made before it
+        store.update_analysis(AnalysisChanges(links=[Link("d1", "nope", "duplicate", 1.0)], unlinked=["d1", "d2"],
+                                              dropped_stories=["sa"], dropped_points=["pb"]), {"d1": []})
+    assert (store.links(), store.stories(), store.points(), store.facts()) == before
 
 
 def test_a_failing_write_leaves_earlier_data_intact(store: Store) -> None:

@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from refrains.store.base import Store, StoredDocument
+from refrains.store.base import AnalysisChanges, Store, StoredDocument
 from refrains.store.sqlite import SQLiteStore
 
 SERVER_SCHEMES = ("postgresql://", "postgres://")
@@ -55,4 +55,4 @@ def open_store(target: str | Path) -> Store:
     return SQLiteStore(text)
 
 
-__all__ = ["SERVER_SCHEMES", "SQLiteStore", "Store", "StoredDocument", "open_store", "redact"]
+__all__ = ["SERVER_SCHEMES", "AnalysisChanges", "SQLiteStore", "Store", "StoredDocument", "open_store", "redact"]

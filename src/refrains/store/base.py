@@ -21,6 +21,29 @@ class StoredDocument:
     minhash: tuple[int, ...] = ()
 
 
+@dataclass(frozen=True)
+class AnalysisChanges:
+    """What an incremental analysis changed, for :meth:`Store.update_analysis`.
+
+    Adding a few documents to a large analysed store changes the links of those documents
+    and a few stories and talking points; rewriting every row would cost time in proportion
+    to the store. Stored rows not named here stay as they are.
+    """
+
+    links: Sequence[Link] = ()
+    """Links written (each replaces a stored link of the same pair)."""
+    unlinked: Sequence[str] = ()
+    """Documents whose stored links are all removed before ``links`` are written."""
+    stories: Sequence[Story] = ()
+    """Stories written (each replaces the stored story of its id, members included)."""
+    dropped_stories: Sequence[str] = ()
+    """Ids of stored stories removed."""
+    points: Sequence[TalkingPoint] = ()
+    """Talking points written (each replaces the stored point of its id, occurrences included)."""
+    dropped_points: Sequence[str] = ()
+    """Ids of stored talking points removed."""
+
+
 class Store(Protocol):
     """Storage of documents and analysis results. Every write is one transaction."""
 
@@ -99,6 +122,14 @@ class Store(Protocol):
     def save_analysis(self, links: Sequence[Link], stories: Sequence[Story], points: Sequence[TalkingPoint],
                       facts: dict[str, list[dict[str, Any]]] | None = None) -> None:
         """Replace the analysis results (links, stories, talking points, facts) in one transaction."""
+        ...
+
+    def update_analysis(self, changes: AnalysisChanges, facts: dict[str, list[dict[str, Any]]] | None = None) -> None:
+        """Apply ``changes`` (and replace the facts of the documents in ``facts``) in one transaction.
+
+        Removals come first, then writes; a refused row leaves the previous results exactly as
+        they were.
+        """
         ...
 
     def links(self, doc_id: str | None = None) -> list[Link]:

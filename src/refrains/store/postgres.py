@@ -18,8 +18,8 @@ How it maps the SQLite store:
   ``add_documents`` inserts a batch's documents in one ``INSERT ... ON CONFLICT DO NOTHING
   RETURNING id`` in id order, so concurrent writers of the same documents neither fail nor
   duplicate, then the new documents' sentences and MinHash bands by binary ``COPY``;
-  ``save_analysis`` takes an advisory lock, so two analyses replace the results one after
-  the other. Deadlocks and
+  ``save_analysis`` and ``update_analysis`` take an advisory lock, so two analyses replace
+  the results one after the other. Deadlocks and
   serialisation failures are retried; so is a write cut off by a lost connection, on a new
   one (every write is idempotent), which also keeps a long-running ``refrains serve`` alive
   across a server restart.
@@ -47,7 +47,7 @@ import numpy as np
 from refrains.errors import NotInstalled, StoreError
 from refrains.models import Document, Link, PointSummary, Sentence, Story, TalkingPoint
 from refrains.store import redact
-from refrains.store.base import StoredDocument
+from refrains.store.base import AnalysisChanges, StoredDocument
 from refrains.store.rows import (
     DOC_COLS,
     OCCURRENCE_ORDER,
@@ -539,31 +539,29 @@ class PostgresStore:
             cur.execute("SELECT pg_advisory_xact_lock(%s)", (_ANALYSIS_LOCK,))
             for table in ("links", "story_documents", "stories", "point_occurrences", "points"):
                 cur.execute(f"DELETE FROM {table}")
-            if links:
-                cur.executemany("INSERT INTO links VALUES (%s,%s,%s,%s,%s)",
-                                [(ln.source, ln.target, ln.relation, ln.score,
-                                  json.dumps(ln.evidence, ensure_ascii=False)) for ln in links])
+            _write(cur, AnalysisChanges(links, (), stories, (), points, ()), facts)
+
+        self._write(work)
+
+    def update_analysis(self, changes: AnalysisChanges, facts: dict[str, list[dict[str, Any]]] | None = None) -> None:
+        """Apply ``changes`` (and replace the facts of the documents in ``facts``) in one transaction.
+
+        Raises:
+            StoreError: the database refused a row; the previous results are left as they were.
+        """
+        def work(cur: psycopg.Cursor[Any]) -> None:
+            cur.execute("SELECT pg_advisory_xact_lock(%s)", (_ANALYSIS_LOCK,))  # as save_analysis: one at a time
+            if changes.unlinked:
+                unlinked = list(changes.unlinked)
+                cur.execute("DELETE FROM links WHERE source = ANY(%s) OR target = ANY(%s)", (unlinked, unlinked))
+            # Stories and points are deleted with their members (ON DELETE CASCADE), then written anew.
+            stories = list(dict.fromkeys([*changes.dropped_stories, *(s.id for s in changes.stories)]))
             if stories:
-                cur.executemany("INSERT INTO stories VALUES (%s,%s,%s,%s,%s)",
-                                [(st.id, st.title, st.first_seen, st.last_seen, json.dumps(list(st.languages)))
-                                 for st in stories])
-                members = [(st.id, d) for st in stories for d in st.documents]
-                if members:
-                    cur.executemany("INSERT INTO story_documents VALUES (%s, %s)", members)
+                cur.execute("DELETE FROM stories WHERE id = ANY(%s)", (stories,))
+            points = list(dict.fromkeys([*changes.dropped_points, *(p.id for p in changes.points)]))
             if points:
-                cur.executemany(f"INSERT INTO points({POINT_COLS}, documents, n_occurrences) "
-                                "VALUES (%s,%s,%s,%s,%s,%s,%s,%s)", [point_row(p) for p in points])
-                occurrences = [(p.id, o.document, o.sentence) for p in points for o in p.occurrences]
-                if occurrences:
-                    cur.executemany("INSERT INTO point_occurrences VALUES (%s,%s,%s) ON CONFLICT DO NOTHING",
-                                    occurrences)
-            if facts is not None:  # facts are replaced for the documents given, kept for the others
-                cur.execute("DELETE FROM facts WHERE doc_id = ANY(%s)", (list(facts),))
-                rows = [(doc, f["sentence"], f["kind"], f["text"], json.dumps(f["value"]), f.get("unit"),
-                         f.get("confidence")) for doc, fs in facts.items() for f in fs]
-                if rows:
-                    cur.executemany("INSERT INTO facts(doc_id, sentence, kind, text, value, unit, confidence) "
-                                    "VALUES (%s,%s,%s,%s,%s,%s,%s)", rows)
+                cur.execute("DELETE FROM points WHERE id = ANY(%s)", (points,))
+            _write(cur, changes, facts)
 
         self._write(work)
 
@@ -673,6 +671,36 @@ class PostgresStore:
         if len(dims) > 1:
             problems.append(f"sentence vectors have different dimensions: {dims}")
         return problems
+
+
+def _write(cur: psycopg.Cursor[Any], changes: AnalysisChanges,
+           facts: dict[str, list[dict[str, Any]]] | None) -> None:
+    """Insert the links, stories and points of ``changes`` (a link replaces its pair's); replace ``facts``."""
+    if changes.links:
+        cur.executemany("INSERT INTO links VALUES (%s,%s,%s,%s,%s) ON CONFLICT (source, target) DO UPDATE SET "
+                        "relation = excluded.relation, score = excluded.score, evidence = excluded.evidence",
+                        [(ln.source, ln.target, ln.relation, ln.score,
+                          json.dumps(ln.evidence, ensure_ascii=False)) for ln in changes.links])
+    if changes.stories:
+        cur.executemany("INSERT INTO stories VALUES (%s,%s,%s,%s,%s)",
+                        [(st.id, st.title, st.first_seen, st.last_seen, json.dumps(list(st.languages)))
+                         for st in changes.stories])
+        members = [(st.id, d) for st in changes.stories for d in st.documents]
+        if members:
+            cur.executemany("INSERT INTO story_documents VALUES (%s, %s)", members)
+    if changes.points:
+        cur.executemany(f"INSERT INTO points({POINT_COLS}, documents, n_occurrences) "
+                        "VALUES (%s,%s,%s,%s,%s,%s,%s,%s)", [point_row(p) for p in changes.points])
+        occurrences = [(p.id, o.document, o.sentence) for p in changes.points for o in p.occurrences]
+        if occurrences:
+            cur.executemany("INSERT INTO point_occurrences VALUES (%s,%s,%s) ON CONFLICT DO NOTHING", occurrences)
+    if facts is not None:  # facts are replaced for the documents given, kept for the others
+        cur.execute("DELETE FROM facts WHERE doc_id = ANY(%s)", (list(facts),))
+        rows = [(doc, f["sentence"], f["kind"], f["text"], json.dumps(f["value"]), f.get("unit"),
+                 f.get("confidence")) for doc, fs in facts.items() for f in fs]
+        if rows:
+            cur.executemany("INSERT INTO facts(doc_id, sentence, kind, text, value, unit, confidence) "
+                            "VALUES (%s,%s,%s,%s,%s,%s,%s)", rows)
 
 
 def _fetch(cur: psycopg.Cursor[Any], sql: str, params: Sequence[Any]) -> list[tuple[Any, ...]]:

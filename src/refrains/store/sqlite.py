@@ -19,7 +19,7 @@ import numpy as np
 
 from refrains.errors import StoreError
 from refrains.models import Document, Link, PointSummary, Sentence, Story, TalkingPoint
-from refrains.store.base import StoredDocument
+from refrains.store.base import AnalysisChanges, StoredDocument
 from refrains.store.rows import (
     DOC_COLS,
     OCCURRENCE_ORDER,
@@ -342,23 +342,20 @@ class SQLiteStore:
         with self._tx() as db:
             for table in ("links", "story_documents", "stories", "point_occurrences", "points"):
                 db.execute(f"DELETE FROM {table}")
-            db.executemany("INSERT INTO links VALUES (?,?,?,?,?)",
-                           [(ln.source, ln.target, ln.relation, ln.score,
-                             json.dumps(ln.evidence, ensure_ascii=False)) for ln in links])
-            for st in stories:
-                db.execute("INSERT INTO stories VALUES (?,?,?,?,?)",
-                           (st.id, st.title, st.first_seen, st.last_seen, json.dumps(list(st.languages))))
-                db.executemany("INSERT INTO story_documents VALUES (?, ?)", [(st.id, d) for d in st.documents])
-            for p in points:
-                db.execute(f"INSERT INTO points({POINT_COLS}, documents, n_occurrences) VALUES (?,?,?,?,?,?,?,?)",
-                           point_row(p))
-                db.executemany("INSERT OR IGNORE INTO point_occurrences VALUES (?,?,?)",
-                               [(p.id, o.document, o.sentence) for o in p.occurrences])
-            if facts is not None:  # facts are replaced for the documents given, kept for the others
-                db.executemany("DELETE FROM facts WHERE doc_id = ?", [(d,) for d in facts])
-                db.executemany("INSERT INTO facts VALUES (?,?,?,?,?,?,?)",
-                               [(doc, f["sentence"], f["kind"], f["text"], json.dumps(f["value"]), f.get("unit"),
-                                 f.get("confidence")) for doc, fs in facts.items() for f in fs])
+            _write(db, AnalysisChanges(links, (), stories, (), points, ()), facts)
+
+    def update_analysis(self, changes: AnalysisChanges, facts: dict[str, list[dict[str, Any]]] | None = None) -> None:
+        """Apply ``changes`` (and replace the facts of the documents in ``facts``) in one transaction."""
+        with self._tx() as db:
+            unlinked = [(d,) for d in changes.unlinked]
+            db.executemany("DELETE FROM links WHERE source = ?", unlinked)  # two statements: each uses its index
+            db.executemany("DELETE FROM links WHERE target = ?", unlinked)
+            # Stories and points are deleted with their members (ON DELETE CASCADE), then written anew.
+            db.executemany("DELETE FROM stories WHERE id = ?",
+                           [(i,) for i in dict.fromkeys([*changes.dropped_stories, *(s.id for s in changes.stories)])])
+            db.executemany("DELETE FROM points WHERE id = ?",
+                           [(i,) for i in dict.fromkeys([*changes.dropped_points, *(p.id for p in changes.points)])])
+            _write(db, changes, facts)
 
     def links(self, doc_id: str | None = None) -> list[Link]:
         """Stored links (those touching ``doc_id`` when given), strongest relation first."""
@@ -439,6 +436,28 @@ class SQLiteStore:
                                "GROUP BY d.id HAVING count(s.idx) != max(d.n_sentences)").fetchall()
         problems += [f"document {r[0]} has missing sentences" for r in bad]
         return problems
+
+
+def _write(db: sqlite3.Connection, changes: AnalysisChanges, facts: dict[str, list[dict[str, Any]]] | None) -> None:
+    """Insert the links, stories and points of ``changes`` (a link replaces its pair's); replace ``facts``."""
+    db.executemany("INSERT INTO links VALUES (?,?,?,?,?) ON CONFLICT(source, target) DO UPDATE SET "
+                   "relation = excluded.relation, score = excluded.score, evidence = excluded.evidence",
+                   [(ln.source, ln.target, ln.relation, ln.score,
+                     json.dumps(ln.evidence, ensure_ascii=False)) for ln in changes.links])
+    for st in changes.stories:
+        db.execute("INSERT INTO stories VALUES (?,?,?,?,?)",
+                   (st.id, st.title, st.first_seen, st.last_seen, json.dumps(list(st.languages))))
+        db.executemany("INSERT INTO story_documents VALUES (?, ?)", [(st.id, d) for d in st.documents])
+    for p in changes.points:
+        db.execute(f"INSERT INTO points({POINT_COLS}, documents, n_occurrences) VALUES (?,?,?,?,?,?,?,?)",
+                   point_row(p))
+        db.executemany("INSERT OR IGNORE INTO point_occurrences VALUES (?,?,?)",
+                       [(p.id, o.document, o.sentence) for o in p.occurrences])
+    if facts is not None:  # facts are replaced for the documents given, kept for the others
+        db.executemany("DELETE FROM facts WHERE doc_id = ?", [(d,) for d in facts])
+        db.executemany("INSERT INTO facts VALUES (?,?,?,?,?,?,?)",
+                       [(doc, f["sentence"], f["kind"], f["text"], json.dumps(f["value"]), f.get("unit"),
+                         f.get("confidence")) for doc, fs in facts.items() for f in fs])
 
 
 def _statements(sql: str) -> Iterator[str]:
