@@ -30,7 +30,7 @@ from refrains.lang import document_language, sentence_language
 from refrains.link import LinkSettings, LinkStats, alignment_of, link_documents
 from refrains.models import Alignment, Document, Link, RawDocument, Sentence, Story, TalkingPoint
 from refrains.neighbours import BLOB_KEY, Neighbourhoods, SearchMemory
-from refrains.points import annotate_points, mine_points, update_points
+from refrains.points import MINING, annotate_points, mine_points, update_points
 from refrains.segment import split_sentences
 from refrains.store import AnalysisChanges, Store, StoredDocument, open_store
 from refrains.store.sqlite import text_hash
@@ -400,10 +400,10 @@ class Pipeline:
         with self._timed("stories"):
             stories = cluster_stories(corpus.documents, links)
         with self._timed("points"):
-            if only is None:
+            stored_points = [] if only is None else self.store.points(texts=False)
+            if only is None or self.store.get_meta("points_mining") != MINING:
                 points = mine_points(corpus, alignments, links)
             else:  # the stored points stand where the new documents' sentences do not reach
-                stored_points = self.store.points(texts=False)
                 points = update_points(corpus, alignments, links, only, stored_points)
         found = self.facts(corpus, only)
         with self._timed("save"):
@@ -415,6 +415,7 @@ class Pipeline:
                 changes = _changed(changes, stories, self.store.stories(), points, stored_points)
                 self.store.update_analysis(changes, found)
             self.store.set_meta("analyzed", "1")
+            self.store.set_meta("points_mining", MINING)
             state, self._neighbourhoods = self._neighbourhoods, None
             self.store.set_blob(BLOB_KEY, state.to_bytes() if state is not None else None)
         facts = self.store.facts()

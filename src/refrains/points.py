@@ -26,6 +26,10 @@ from refrains.stories import UnionFind, stable_id
 
 PURE_COPY = frozenset({"duplicate", "translation"})
 
+MINING = "2"
+"""Version of the mining rules. An incremental run keeps stored points only when the store's
+``points_mining`` meta says they were mined by these rules; otherwise it mines every point again."""
+
 
 def annotate_points(points: Sequence[TalkingPoint],
                     facts: dict[str, list[dict[str, Any]]]) -> list[TalkingPoint]:

@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 
 from refrains.pipeline import Pipeline, Report
+from refrains.points import MINING
 from refrains.store import AnalysisChanges, Store, open_store
 
 
@@ -19,7 +20,7 @@ def shape(rep: Report) -> tuple[object, ...]:
 
 
 @pytest.mark.slow
-def test_incremental_equals_full(tmp_path: Path, seeds_dir: Path) -> None:
+def test_incremental_equals_full(tmp_path: Path, seeds_dir: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     first, second = tmp_path / "first", tmp_path / "second"
     first.mkdir()
     second.mkdir()
@@ -50,4 +51,11 @@ def test_incremental_equals_full(tmp_path: Path, seeds_dir: Path) -> None:
     assert again.stats["added"] == 0 and shape(again) == shape(full)
     assert [(list(c.links), list(c.unlinked), list(c.stories), list(c.dropped_stories), list(c.points),
              list(c.dropped_points)) for c in written] == [([], [], [], [], [], [])]
+    assert saved(inc.store) == stored
+    # points stored by other mining rules (an older version) are mined again, not kept
+    import refrains.pipeline
+
+    inc.store.set_meta("points_mining", "1")
+    monkeypatch.setattr(refrains.pipeline, "update_points", lambda *a: pytest.fail("kept points of older rules"))
+    assert shape(inc.run([seeds_dir])) == shape(full) and inc.store.get_meta("points_mining") == MINING
     assert saved(inc.store) == stored
