@@ -276,17 +276,20 @@ def candidate_pairs(corpus: Corpus, settings: LinkSettings, extra: Iterable[tupl
             a, b = docs[da].id, docs[db].id
             pairs.add((a, b) if a < b else (b, a))
 
+    def add_all(da: np.ndarray, db: np.ndarray) -> None:
+        """:func:`add` for each pair of document positions (each distinct pair once)."""
+        ok = (da != db) & (keep[da] | keep[db])
+        for u, v in np.unique(np.stack([da[ok], db[ok]], axis=1).astype(np.int64), axis=0).tolist():
+            add(u, v)
+
     searched = int(queries.size)
     index: Any = None
 
     def sentence_search(search: np.ndarray) -> None:
         sims, ids = _faiss_knn(corpus.vectors, rows[search], big_k, rows, index)
         fig.top[search] = sims[:, -1]
-        for qi, (srow, irow) in enumerate(zip(sims, ids)):
-            da = owner[rows[search[qi]]]
-            for s, j in zip(srow, irow):
-                if j >= 0 and s >= sent_floor:
-                    add(da, int(owner[rows[j]]))
+        qi, col = np.nonzero((ids >= 0) & (sims >= sent_floor))
+        add_all(owner[rows[search[qi]]], owner[rows[ids[qi, col]]])
 
     if rows.size and queries.size:
         index = _faiss_index(corpus.vectors, rows)
@@ -305,10 +308,8 @@ def candidate_pairs(corpus: Corpus, settings: LinkSettings, extra: Iterable[tupl
             dq = np.union1d(dq, rest[close])
         searched += int(dq.size)
         dsims, dids = _faiss_knn(corpus.doc_vectors, dq, settings.document_k + 1, None, dindex)
-        for qi, (srow, irow) in enumerate(zip(dsims, dids)):
-            for s, j in zip(srow, irow):
-                if j >= 0 and s >= doc_floor:
-                    add(int(dq[qi]), int(j))
+        qi, col = np.nonzero((dids >= 0) & (dsims >= doc_floor))
+        add_all(dq[qi], dids[qi, col])
     if index is not None and joined[0].size:
         # stored rows that a new row comes close enough to for a pair, where that pair is not
         # a candidate yet: is the new row among their nearest? (their k-th is a lower bound)
@@ -443,17 +444,23 @@ def cross_lingual_pairs(corpus: Corpus, rows: np.ndarray, queries: np.ndarray, o
         if todo.size:
             knn(s, todo)
     fig.k[:] = ks
-    shared: dict[tuple[int, int], set[tuple[int, int]]] = {}
+    xs, ys = [np.zeros(0, dtype=np.int64)], [np.zeros(0, dtype=np.int64)]
     for q, ids, sims, t in found:
         margin = sims - (mean[q, t][:, None] + mean[ids, code[q][:, None]]) / 2
-        for qi, j in zip(*np.nonzero(margin >= floor)):
-            x, y = int(rows[q[qi]]), int(rows[ids[qi, j]])
-            da, db = int(owner[x]), int(owner[y])
-            if keep is not None and not (keep[da] or keep[db]):
-                continue
-            key = (da, db) if da < db else (db, da)
-            shared.setdefault(key, set()).add((x, y) if da < db else (y, x))
-    return {key for key, sent in shared.items() if len(sent) >= settings.cross_pairs}
+        qi, j = np.nonzero(margin >= floor)
+        xs.append(rows[q[qi]])
+        ys.append(rows[ids[qi, j]])
+    x, y = np.concatenate(xs), np.concatenate(ys)
+    da, db = owner[x].astype(np.int64), owner[y].astype(np.int64)
+    if keep is not None:
+        ok = keep[da] | keep[db]
+        x, y, da, db = x[ok], y[ok], da[ok], db[ok]
+    # each document pair (lower position first) with its distinct sentence pairs, oriented alike
+    swap = da >= db
+    sent = np.unique(np.stack([np.where(swap, db, da), np.where(swap, da, db), np.where(swap, y, x),
+                               np.where(swap, x, y)], axis=1), axis=0)
+    pairs, count = np.unique(sent[:, :2], axis=0, return_counts=True)
+    return {(a, b) for (a, b), c in zip(pairs.tolist(), count.tolist()) if c >= settings.cross_pairs}
 
 
 def align_pair(corpus: Corpus, a: str, b: str, settings: AlignSettings) -> Alignment:
@@ -640,7 +647,7 @@ def pair_features(corpus: Corpus, a: str, b: str, settings: AlignSettings | None
 def _sparse_dot(a: dict[str, float], b: dict[str, float]) -> float:
     if len(a) > len(b):
         a, b = b, a
-    return float(sum(x * b.get(w, 0.0) for w, x in a.items()))
+    return float(sum(x * b[w] for w, x in a.items() if w in b))  # the same sum: the zeros only added 0.0
 
 
 def expand(x: np.ndarray) -> np.ndarray:
