@@ -619,18 +619,29 @@ def link_documents(corpus: Corpus, settings: LinkSettings, extra: Iterable[tuple
     Returns:
         The links (sorted) and the alignments they rest on (for talking points).
     """
+    from threadpoolctl import threadpool_limits
+
+    from refrains.embed._threads import blas_threads
+
     index = corpus.doc_index()
     links: list[Link] = []
     alignments: list[Alignment] = []
-    for a, b in candidate_pairs(corpus, settings, extra, stats, only, memory):
-        al = align_pair(corpus, a, b, settings.align)
-        if stats is not None:
-            stats.aligned_pairs += 1
-        cos = float(corpus.doc_vectors[index[a]] @ corpus.doc_vectors[index[b]])
-        link = classify(corpus, al, cos * settings.cos_scale + settings.cos_offset, settings)
-        if link is not None:
-            links.append(link)
-            alignments.append(al)
+    pairs = candidate_pairs(corpus, settings, extra, stats, only, memory)
+    # each alignment multiplies two small matrices: a second BLAS thread only adds its
+    # start-up and, when the other core is busy, spins (measured on 2 cores under load:
+    # 6-17 ms a product of 36x512 by 512x40 on two threads, 0.25 ms on one). OpenBLAS
+    # tiles the product by thread, so cosines differ in their last bits from a two-thread
+    # run (as they do between machines with other core counts)
+    with threadpool_limits(blas_threads(), user_api="blas"):
+        for a, b in pairs:
+            al = align_pair(corpus, a, b, settings.align)
+            if stats is not None:
+                stats.aligned_pairs += 1
+            cos = float(corpus.doc_vectors[index[a]] @ corpus.doc_vectors[index[b]])
+            link = classify(corpus, al, cos * settings.cos_scale + settings.cos_offset, settings)
+            if link is not None:
+                links.append(link)
+                alignments.append(al)
     links.sort(key=lambda ln: (ln.source, ln.target))
     return links, alignments
 
