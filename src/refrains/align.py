@@ -139,10 +139,8 @@ def align(
     best_b = mar.argmax(axis=1)
     best_a = mar.argmax(axis=0)
     pairs: list[AlignedPair] = []
-    for i in range(na):
+    for i in np.flatnonzero(best_a[best_b] == np.arange(na)).tolist():  # mutual best matches
         j = int(best_b[i])
-        if best_a[j] != i:
-            continue
         c, m = float(sim[i, j]), float(mar[i, j])
         if (c >= st.sure_cosine and m >= st.sure_margin) or (c >= st.min_cosine and m >= st.min_margin):
             pairs.append(AlignedPair(i, j, round(c, 4), round(m, 4),
@@ -178,8 +176,9 @@ def _pair(i: int, j: int, sim: np.ndarray, mar: np.ndarray, texts_a: Sequence[st
 def _ordered_chain(sim: np.ndarray, mar: np.ndarray, best_b: np.ndarray, best_a: np.ndarray,
                    min_cosine: float, min_margin: float) -> list[tuple[int, int]]:
     """The longest in-order run of mutual best matches that reach ``min_cosine`` and ``min_margin``."""
-    points = [(i, int(j)) for i, j in enumerate(best_b)
-              if best_a[j] == i and sim[i, j] >= min_cosine and mar[i, j] >= min_margin]
+    at = np.arange(len(best_b))
+    ok = (best_a[best_b] == at) & (sim[at, best_b] >= min_cosine) & (mar[at, best_b] >= min_margin)
+    points = [(i, int(best_b[i])) for i in np.flatnonzero(ok).tolist()]
     if not points:
         return []
     # longest strictly increasing subsequence of b (a increases already), with back-pointers
@@ -217,18 +216,19 @@ def _merge_neighbours(pairs: list[AlignedPair], sim: np.ndarray, mar: np.ndarray
     of_b = {p.b: p.a for p in pairs}
     balanced_a = _balanced_gaps(sorted((p.a, p.b) for p in pairs), na, nb)
     balanced_b = _balanced_gaps(sorted((p.b, p.a) for p in pairs), nb, na)
+    best_b, best_a = mar.argmax(axis=1).tolist(), mar.argmax(axis=0).tolist()
     extra: list[AlignedPair] = []
     for i in range(na):
         if i in of_a or i in balanced_a:
             continue
-        j = int(mar[i].argmax())
-        if sim[i, j] >= floor and mar[i, j] >= min_margin and j in of_b and abs(of_b[j] - i) == 1:
+        j = best_b[i]
+        if j in of_b and abs(of_b[j] - i) == 1 and sim[i, j] >= floor and mar[i, j] >= min_margin:
             extra.append(_pair(i, j, sim, mar, texts_a, texts_b))
     for j in range(nb):
         if j in of_b or j in balanced_b:
             continue
-        i = int(mar[:, j].argmax())
-        if sim[i, j] >= floor and mar[i, j] >= min_margin and i in of_a and abs(of_a[i] - j) == 1:
+        i = best_a[j]
+        if i in of_a and abs(of_a[i] - j) == 1 and sim[i, j] >= floor and mar[i, j] >= min_margin:
             extra.append(_pair(i, j, sim, mar, texts_a, texts_b))
     return sorted(pairs + extra, key=lambda p: (p.a, p.b))
 

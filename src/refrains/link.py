@@ -276,23 +276,50 @@ def candidate_pairs(corpus: Corpus, settings: LinkSettings, extra: Iterable[tupl
             a, b = docs[da].id, docs[db].id
             pairs.add((a, b) if a < b else (b, a))
 
+    def add_all(da: np.ndarray, db: np.ndarray) -> None:
+        """:func:`add` for each pair of document positions (each distinct pair once)."""
+        ok = (da != db) & (keep[da] | keep[db])
+        for u, v in np.unique(np.stack([da[ok], db[ok]], axis=1).astype(np.int64), axis=0).tolist():
+            add(u, v)
+
     searched = int(queries.size)
     index: Any = None
 
-    def sentence_search(search: np.ndarray) -> None:
-        sims, ids = _faiss_knn(corpus.vectors, rows[search], big_k, rows, index)
+    def sentence_search(search: np.ndarray, found: tuple[np.ndarray, np.ndarray] | None = None) -> None:
+        sims, ids = _faiss_knn(corpus.vectors, rows[search], big_k, rows, index) if found is None else found
         fig.top[search] = sims[:, -1]
-        for qi, (srow, irow) in enumerate(zip(sims, ids)):
-            da = owner[rows[search[qi]]]
-            for s, j in zip(srow, irow):
-                if j >= 0 and s >= sent_floor:
-                    add(da, int(owner[rows[j]]))
+        qi, col = np.nonzero((ids >= 0) & (sims >= sent_floor))
+        add_all(owner[rows[search[qi]]], owner[rows[ids[qi, col]]])
 
     if rows.size and queries.size:
         index = _faiss_index(corpus.vectors, rows)
-        sentence_search(qpos)
-        for u, v in cross_lingual_pairs(corpus, rows, queries, owner, settings, keep, fig):
+        indexes: dict[int, Any] = {}
+        known: dict[int, tuple[np.ndarray, np.ndarray]] = {}
+        if rows.size < IVF_MIN_ROWS and len(langs) > 1 and settings.cross_k >= 1:
+            # the per-language searches of the margin scan every row once: the plain
+            # search's neighbours are among theirs, so it need not scan them again
+            # (where its k-th place is tied, it does: see _union_top). Approximate
+            # indexes (IVF_MIN_ROWS) differ by size, so there each search keeps its own.
+            members = [np.flatnonzero(code == t) for t in range(len(langs))]
+            ks = _cross_ks(members, settings.cross_k)
+            wide = [min(len(m), max(int(k), big_k)) for m, k in zip(members, ks)]
+            near = []
+            for t, m in enumerate(members):
+                indexes[t] = _faiss_index(corpus.vectors, rows[m])
+                sims, ids = _faiss_knn(corpus.vectors, queries, wide[t], rows[m], indexes[t])
+                near.append((sims, m[ids]))
+                if wide[t] == ks[t]:
+                    known[t] = near[-1]
+            sims, ids, sure = _union_top([x for x, _ in near], [y for _, y in near], [len(m) for m in members],
+                                         big_k)
+            del near
+            sentence_search(qpos[sure], (sims[sure], ids[sure]))
+            sentence_search(qpos[~sure])
+        else:
+            sentence_search(qpos)
+        for u, v in cross_lingual_pairs(corpus, rows, queries, owner, settings, keep, fig, indexes, known):
             add(u, v)
+        known.clear()
     dq = np.flatnonzero(queried)
     if dq.size:
         dindex = _faiss_index(corpus.doc_vectors)
@@ -305,10 +332,8 @@ def candidate_pairs(corpus: Corpus, settings: LinkSettings, extra: Iterable[tupl
             dq = np.union1d(dq, rest[close])
         searched += int(dq.size)
         dsims, dids = _faiss_knn(corpus.doc_vectors, dq, settings.document_k + 1, None, dindex)
-        for qi, (srow, irow) in enumerate(zip(dsims, dids)):
-            for s, j in zip(srow, irow):
-                if j >= 0 and s >= doc_floor:
-                    add(int(dq[qi]), int(j))
+        qi, col = np.nonzero((dids >= 0) & (dsims >= doc_floor))
+        add_all(dq[qi], dids[qi, col])
     if index is not None and joined[0].size:
         # stored rows that a new row comes close enough to for a pair, where that pair is not
         # a candidate yet: is the new row among their nearest? (their k-th is a lower bound)
@@ -335,9 +360,51 @@ def candidate_pairs(corpus: Corpus, settings: LinkSettings, extra: Iterable[tupl
     return sorted(pairs)
 
 
+def _cross_ks(members: list[np.ndarray], cross_k: int) -> np.ndarray:
+    """The neighbourhood size of each language, given its rows (positions).
+
+    A neighbourhood is the closest few (4, the usual margin k, at least): in a language
+    with few sentences, ``cross_k`` of them would be all of them, and any best match would
+    stand out from their mean.
+    """
+    return np.array([min(len(m), cross_k, max(4, len(m) // 8)) for m in members], dtype=np.int64)
+
+
+def _union_top(sims: list[np.ndarray], ids: list[np.ndarray], sizes: list[int], k: int
+               ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """The ``k`` nearest of all rows, from each query's nearest in every part (language) of them.
+
+    The ``k`` nearest of the whole are among the ``k`` nearest of their own part, so one
+    search per part gives both the plain and the per-language neighbourhoods.
+
+    Args:
+        sims, ids: for each part, every query's nearest rows in it (ids in one numbering),
+            at least ``k`` of them or the whole part.
+        sizes: the rows of each part.
+        k: how many to keep.
+
+    Returns:
+        ``(sims, ids, sure)``, best first. ``sure`` is False for a query whose ``k``-th
+        place is tied, or may be tied with a row that a part left out: which of equal
+        rows an index keeps depends on its internal order, so such queries must be
+        searched in one index over all rows to give what that search gives.
+    """
+    every_s, every_i = np.concatenate(sims, axis=1), np.concatenate(ids, axis=1)
+    k = min(k, every_s.shape[1])
+    order = np.argsort(-every_s, axis=1, kind="stable")[:, :k]
+    top_s, top_i = np.take_along_axis(every_s, order, axis=1), np.take_along_axis(every_i, order, axis=1)
+    last = top_s[:, -1:] if k else np.full((len(every_s), 1), -np.inf, dtype=every_s.dtype)
+    sure = np.asarray((every_s >= last).sum(axis=1) == k)
+    for s, size in zip(sims, sizes):
+        if s.shape[1] < size:  # this part left rows out: one may equal the k-th
+            sure &= ~(s[:, -1] == last[:, 0])
+    return top_s, top_i, sure
+
+
 def cross_lingual_pairs(corpus: Corpus, rows: np.ndarray, queries: np.ndarray, owner: np.ndarray,
                         settings: LinkSettings, keep: np.ndarray | None = None,
-                        figures: _Figures | None = None) -> set[tuple[int, int]]:
+                        figures: _Figures | None = None, indexes: dict[int, Any] | None = None,
+                        first: dict[int, tuple[np.ndarray, np.ndarray]] | None = None) -> set[tuple[int, int]]:
     """Document pairs (positions) in different languages that share sentences by margin.
 
     A multilingual encoder gives two unrelated sentences of one language a higher cosine
@@ -355,7 +422,9 @@ def cross_lingual_pairs(corpus: Corpus, rows: np.ndarray, queries: np.ndarray, o
     ``cross_margin`` (on the reference scale).
 
     Each sentence is searched once per other language: the indexes of all languages
-    together hold every sentence once, so the cost is one more pass of the sentence search.
+    together hold every sentence once, so the cost is one pass of the sentence search
+    (:func:`candidate_pairs` searches its own language too and reads the plain
+    neighbours off the same results, ``first``).
 
     With stored ``figures`` (an incremental run) only ``queries`` are searched. A stored
     row's neighbourhood mean can only have grown since it was stored, so a margin computed
@@ -371,6 +440,11 @@ def cross_lingual_pairs(corpus: Corpus, rows: np.ndarray, queries: np.ndarray, o
         settings: ``cross_k``, ``cross_margin``, ``cross_pairs`` and the calibration.
         keep: document positions a pair must involve (all when None).
         figures: neighbourhood figures by position in ``rows``, read and updated.
+        indexes: the index of each language (by its position among the sorted
+            languages), shared with the caller; built where missing.
+        first: for a language, the neighbours in it of every query (similarities, and
+            positions in ``rows``) that a search of it with its neighbourhood size gives,
+            when the caller searched them already.
 
     Returns:
         Pairs of document positions, unordered.
@@ -381,31 +455,30 @@ def cross_lingual_pairs(corpus: Corpus, rows: np.ndarray, queries: np.ndarray, o
         return set()
     pos = np.searchsorted(rows, queries)  # queries as positions in rows
     members = [np.flatnonzero(code == t) for t in range(len(langs))]
-    # a neighbourhood is the closest few (4, the usual margin k, at least): in a language
-    # with few sentences, cross_k of them would be all of them, and any best match would
-    # stand out from their mean
-    ks = np.array([min(len(m), settings.cross_k, max(4, len(m) // 8)) for m in members], dtype=np.int64)
+    ks = _cross_ks(members, settings.cross_k)
     fig = figures if figures is not None else _Figures.blank(len(rows), len(langs))
     mean, kth, exact = fig.mean, fig.kth, fig.exact
     floor = settings.cross_margin / settings.cos_scale  # a distance margin only scales
-    indexes: dict[int, Any] = {}
+    indexes = {} if indexes is None else indexes
+    first = {} if first is None else first
 
-    def knn(t: int, q: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-        """The k nearest rows (positions in ``rows``) of language ``t`` for positions ``q``."""
-        if t not in indexes:
-            indexes[t] = _faiss_index(corpus.vectors, rows[members[t]])
-        k = int(ks[t])
-        sims = np.empty((len(q), k), dtype=np.float32)
-        ids = np.empty((len(q), k), dtype=np.int64)
-        for i in range(0, len(q), _CHUNK):
-            block = np.ascontiguousarray(corpus.vectors[rows[q[i : i + _CHUNK]]], dtype=np.float32)
-            sims[i : i + len(block)], ids[i : i + len(block)] = indexes[t].search(block, k)
-        sims[ids < 0] = np.nan  # an approximate index may return fewer than k
+    def knn(t: int, q: np.ndarray, given: tuple[np.ndarray, np.ndarray] | None = None
+            ) -> tuple[np.ndarray, np.ndarray]:
+        """The k nearest rows (positions in ``rows``) of language ``t`` for positions ``q``
+        (``given``: already searched)."""
+        if given is None:
+            if t not in indexes:
+                indexes[t] = _faiss_index(corpus.vectors, rows[members[t]])
+            sims, raw = _faiss_knn(corpus.vectors, rows[q], int(ks[t]), rows[members[t]], indexes[t])
+            sims[raw < 0] = np.nan  # an approximate index may return fewer than k
+            ids = members[t][np.maximum(raw, 0)]
+        else:
+            sims, ids = given
         ok = ~np.isnan(sims)
         mean[q, t] = np.where(ok, sims, 0).sum(axis=1) / np.maximum(ok.sum(axis=1), 1)
         kth[q, t] = sims[:, -1]
         exact[q, t] = True
-        return sims, members[t][np.maximum(ids, 0)].astype(np.int32)
+        return sims, ids.astype(np.int32)
 
     def bound(sims: np.ndarray, left: np.ndarray, right: np.ndarray) -> np.ndarray:
         """Whether a pair's margin may reach the floor (unknown means: it may)."""
@@ -413,19 +486,20 @@ def cross_lingual_pairs(corpus: Corpus, rows: np.ndarray, queries: np.ndarray, o
 
     found = []
 
-    def search(t: int, q: np.ndarray) -> None:
+    def search(t: int, q: np.ndarray, given: tuple[np.ndarray, np.ndarray] | None = None) -> None:
         if q.size:
-            sims, ids = knn(t, q)
+            sims, ids = knn(t, q, given)
             found.append((q, ids, sims, t))
 
     if fig.near is not None:  # a new row may have entered these stored rows' neighbourhoods
         si, sj, ss = fig.near
         exact[si, code[sj]] = False
     for t in range(len(langs)):
-        q = pos[code[pos] != t]
+        pick = code[pos] != t
+        q, given = pos[pick], (first[t][0][pick], first[t][1][pick]) if t in first else None
         if fig.near is not None and fig.k[t] != ks[t]:  # a new or still small language: k changed
-            q = np.flatnonzero(code != t)
-        search(t, q)
+            q, given = np.flatnonzero(code != t), None
+        search(t, q, given)
     if fig.near is not None:  # stored rows that may now pair with a new row among their neighbours
         lang_j = code[sj]
         may = ~exact[si, lang_j] & bound(ss, mean[si, lang_j], mean[sj, code[si]])
@@ -443,17 +517,23 @@ def cross_lingual_pairs(corpus: Corpus, rows: np.ndarray, queries: np.ndarray, o
         if todo.size:
             knn(s, todo)
     fig.k[:] = ks
-    shared: dict[tuple[int, int], set[tuple[int, int]]] = {}
+    xs, ys = [np.zeros(0, dtype=np.int64)], [np.zeros(0, dtype=np.int64)]
     for q, ids, sims, t in found:
         margin = sims - (mean[q, t][:, None] + mean[ids, code[q][:, None]]) / 2
-        for qi, j in zip(*np.nonzero(margin >= floor)):
-            x, y = int(rows[q[qi]]), int(rows[ids[qi, j]])
-            da, db = int(owner[x]), int(owner[y])
-            if keep is not None and not (keep[da] or keep[db]):
-                continue
-            key = (da, db) if da < db else (db, da)
-            shared.setdefault(key, set()).add((x, y) if da < db else (y, x))
-    return {key for key, sent in shared.items() if len(sent) >= settings.cross_pairs}
+        qi, j = np.nonzero(margin >= floor)
+        xs.append(rows[q[qi]])
+        ys.append(rows[ids[qi, j]])
+    x, y = np.concatenate(xs), np.concatenate(ys)
+    da, db = owner[x].astype(np.int64), owner[y].astype(np.int64)
+    if keep is not None:
+        ok = keep[da] | keep[db]
+        x, y, da, db = x[ok], y[ok], da[ok], db[ok]
+    # each document pair (lower position first) with its distinct sentence pairs, oriented alike
+    swap = da >= db
+    sent = np.unique(np.stack([np.where(swap, db, da), np.where(swap, da, db), np.where(swap, y, x),
+                               np.where(swap, x, y)], axis=1), axis=0)
+    pairs, count = np.unique(sent[:, :2], axis=0, return_counts=True)
+    return {(a, b) for (a, b), c in zip(pairs.tolist(), count.tolist()) if c >= settings.cross_pairs}
 
 
 def align_pair(corpus: Corpus, a: str, b: str, settings: AlignSettings) -> Alignment:
@@ -539,18 +619,29 @@ def link_documents(corpus: Corpus, settings: LinkSettings, extra: Iterable[tuple
     Returns:
         The links (sorted) and the alignments they rest on (for talking points).
     """
+    from threadpoolctl import threadpool_limits
+
+    from refrains.embed._threads import blas_threads
+
     index = corpus.doc_index()
     links: list[Link] = []
     alignments: list[Alignment] = []
-    for a, b in candidate_pairs(corpus, settings, extra, stats, only, memory):
-        al = align_pair(corpus, a, b, settings.align)
-        if stats is not None:
-            stats.aligned_pairs += 1
-        cos = float(corpus.doc_vectors[index[a]] @ corpus.doc_vectors[index[b]])
-        link = classify(corpus, al, cos * settings.cos_scale + settings.cos_offset, settings)
-        if link is not None:
-            links.append(link)
-            alignments.append(al)
+    pairs = candidate_pairs(corpus, settings, extra, stats, only, memory)
+    # each alignment multiplies two small matrices: a second BLAS thread only adds its
+    # start-up and, when the other core is busy, spins (measured on 2 cores under load:
+    # 6-17 ms a product of 36x512 by 512x40 on two threads, 0.25 ms on one). OpenBLAS
+    # tiles the product by thread, so cosines differ in their last bits from a two-thread
+    # run (as they do between machines with other core counts)
+    with threadpool_limits(blas_threads(), user_api="blas"):
+        for a, b in pairs:
+            al = align_pair(corpus, a, b, settings.align)
+            if stats is not None:
+                stats.aligned_pairs += 1
+            cos = float(corpus.doc_vectors[index[a]] @ corpus.doc_vectors[index[b]])
+            link = classify(corpus, al, cos * settings.cos_scale + settings.cos_offset, settings)
+            if link is not None:
+                links.append(link)
+                alignments.append(al)
     links.sort(key=lambda ln: (ln.source, ln.target))
     return links, alignments
 
@@ -640,7 +731,7 @@ def pair_features(corpus: Corpus, a: str, b: str, settings: AlignSettings | None
 def _sparse_dot(a: dict[str, float], b: dict[str, float]) -> float:
     if len(a) > len(b):
         a, b = b, a
-    return float(sum(x * b.get(w, 0.0) for w, x in a.items()))
+    return float(sum(x * b[w] for w, x in a.items() if w in b))  # the same sum: the zeros only added 0.0
 
 
 def expand(x: np.ndarray) -> np.ndarray:

@@ -85,6 +85,12 @@ class AlignedPair(_AsDict):
     text_a: str = ""
     text_b: str = ""
 
+    def as_dict(self) -> dict[str, Any]:
+        """Plain-JSON form (every link's evidence holds its pairs: ``dataclasses.asdict``'s
+        recursive copy was a tenth of the link stage)."""
+        return {"a": self.a, "b": self.b, "cosine": self.cosine, "margin": self.margin, "text_a": self.text_a,
+                "text_b": self.text_b}
+
 
 @dataclass(frozen=True)
 class Alignment(_AsDict):

@@ -103,3 +103,31 @@ def test_incremental_search_with_stored_neighbourhoods_equals_a_full_search() ->
     assert stats.sentence_queries < full_stats.sentence_queries / 2
     # without stored figures every sentence is searched, and the pairs are the same
     assert candidate_pairs(whole, settings, only=new) == full
+
+
+def test_nearest_of_the_whole_come_from_the_nearest_of_each_language() -> None:
+    """The plain search's neighbours, read off the per-language searches (``_union_top``),
+    are those of one search over every row; a tied k-th place is left to that search."""
+    from refrains.link import _faiss_knn, _union_top
+
+    corpus = multilingual_corpus(120)
+    rows = np.arange(corpus.vectors.shape[0])
+    code = np.array([("en", "fr", "is").index(d.language) for d in corpus.documents]).repeat(6)
+    members = [np.flatnonzero(code == t) for t in range(3)]
+    near = []
+    for m in members:  # 16 per language (the cross-lingual neighbourhood) leave room below the 9th
+        sims, ids = _faiss_knn(corpus.vectors, rows, 16, m)
+        near.append((sims, m[ids]))
+    sims, ids, sure = _union_top([s for s, _ in near], [i for _, i in near], [len(m) for m in members], 9)
+    whole_sims, whole_ids = _faiss_knn(corpus.vectors, rows, 9)
+    assert sure.mean() > 0.95
+    assert np.allclose(sims[sure], whole_sims[sure], atol=1e-6)
+    assert all(set(a) == set(b) for a, b in zip(ids[sure], whole_ids[sure]))
+    # a tie at the k-th place, or with the last row a part kept while it has more: not sure
+    part_a = np.array([[0.9, 0.5, 0.4]], dtype=np.float32)
+    part_b = np.array([[0.4, 0.1]], dtype=np.float32)
+    ids_a, ids_b = np.array([[0, 1, 2]]), np.array([[3, 4]])
+    assert not _union_top([part_a, part_b], [ids_a, ids_b], [3, 2], 3)[2][0]
+    assert _union_top([part_a, part_b], [ids_a, ids_b], [3, 2], 2)[2][0]
+    assert not _union_top([part_a[:, :2], part_b], [ids_a[:, :2], ids_b], [9, 2], 2)[2][0]
+    assert _union_top([part_a[:, :2], part_b[:, :1]], [ids_a[:, :2], ids_b[:, :1]], [9, 9], 1)[2][0]
