@@ -10,6 +10,7 @@ import sqlite3
 import subprocess
 import sys
 import time
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -145,6 +146,24 @@ def test_sigkill_at_random_moments_never_corrupts_and_rerun_completes(
         "clean run": f"{duration:.1f} s", "loop": f"{elapsed:.0f} s"})
 
 
+@pytest.fixture
+def sigint_as_at_a_terminal() -> Iterator[None]:
+    """Children that take Ctrl-C as at a terminal.
+
+    A test run started in the background (``make test &``, ``nohup``) has SIGINT ignored, and a
+    child inherits an ignored signal (Python in it then never sees one); a handled signal is
+    reset to the default in the child instead.
+    """
+    old = signal.getsignal(signal.SIGINT)
+    signal.signal(signal.SIGINT, signal.default_int_handler)
+    try:
+        yield
+    finally:
+        if old is not None:
+            signal.signal(signal.SIGINT, old)
+
+
+@pytest.mark.usefixtures("sigint_as_at_a_terminal")
 def test_sigint_stops_cleanly_with_a_resume_message(tmp_path: Path, job: tuple[list[str], dict[str, int]]) -> None:
     cmd, ref = job
     duration = ref["seconds_x1000"] / 1000
