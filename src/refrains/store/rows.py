@@ -21,6 +21,7 @@ def doc_cols(texts: bool) -> str:
     """:data:`DOC_COLS`, or :data:`HEAD_COLS` without ``texts``."""
     return DOC_COLS if texts else HEAD_COLS
 
+
 POINT_COLS = "id, label, first_seen, first_document, languages, spread"
 """The columns of ``points`` that :func:`talking_points` reads, in its order."""
 
@@ -95,7 +96,8 @@ def point_summaries(summary_rows: Iterable[Sequence[Any]], mine: Iterable[Sequen
     for pid, idx in mine:
         sentences.setdefault(pid, []).append(int(idx))
     rows = list(summary_rows)
-    full = {p.id: p for p in older({r[0] for r in rows if r[5] is None})} if any(r[5] is None for r in rows) else {}
+    stale = {r[0] for r in rows if r[5] is None}
+    full = {p.id: p for p in older(stale)} if stale else {}
     out = []
     for pid, label, first_seen, first_doc, langs, docs, n in rows:
         if pid in full:
