@@ -8,6 +8,7 @@ from __future__ import annotations
 import math
 import re
 from collections import Counter
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -38,12 +39,43 @@ def _char_grams(text: str) -> list[str]:
     return out
 
 
-def _unit_tfidf(counts: Counter[str], df: Counter[str]) -> dict[str, float]:
+def term_keys(terms: Iterable[str]) -> np.ndarray:
+    """64-bit keys of ``terms`` (``hash``: equal strings, equal keys, within one process).
+
+    Per-document term sets are kept as arrays of these keys, 8 bytes a term instead of a
+    string in a set or dict (about 70 bytes). Two different terms share a key with
+    probability 2**-64 per comparison; every comparison happens within one process.
+    """
+    return np.fromiter((hash(t) for t in terms), dtype=np.int64)
+
+
+@dataclass(frozen=True, eq=False)
+class TermVector:
+    """A sparse vector over terms: ``keys`` (see :func:`term_keys`) in first-seen order, and weights."""
+
+    keys: np.ndarray
+    weights: np.ndarray
+
+    def __len__(self) -> int:
+        return len(self.keys)
+
+    def __contains__(self, term: object) -> bool:
+        return isinstance(term, str) and bool((self.keys == hash(term)).any())
+
+    def dot(self, other: TermVector) -> float:
+        """The dot product, summed in the shorter vector's term order (as a dict walk would)."""
+        a, b = (other, self) if len(self) > len(other) else (self, other)
+        _, ia, ib = np.intersect1d(a.keys, b.keys, assume_unique=True, return_indices=True)
+        order = np.argsort(ia, kind="stable")
+        return float(sum((a.weights[ia[order]] * b.weights[ib[order]]).tolist()))
+
+
+def _unit_tfidf(counts: Counter[str], df: Counter[str]) -> TermVector:
     """Sublinear TF times smoothed IDF (``df[""]`` holds the corpus size), scaled to unit length."""
     n = df[""]
-    v = {w: (1 + math.log(k)) * (math.log((n + 1) / (df[w] + 1)) + 1) for w, k in counts.items()}
-    norm = math.sqrt(sum(x * x for x in v.values())) or 1.0
-    return {w: x / norm for w, x in v.items()}
+    v = [(1 + math.log(k)) * (math.log((n + 1) / (df[w] + 1)) + 1) for w, k in counts.items()]
+    norm = math.sqrt(sum(x * x for x in v)) or 1.0
+    return TermVector(term_keys(counts), np.array([x / norm for x in v], dtype=np.float64))
 
 
 @dataclass
@@ -58,11 +90,11 @@ class Corpus:
     pointable: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=bool))
     doc_vectors: np.ndarray = field(default_factory=lambda: np.zeros((0, 0), dtype=np.float32))
     by_id: dict[str, Document] = field(default_factory=dict)
-    _tfidf: dict[str, dict[str, float]] = field(default_factory=dict, repr=False)
-    _shingles: dict[str, set[str]] = field(default_factory=dict, repr=False)
+    _tfidf: dict[str, TermVector] = field(default_factory=dict, repr=False)
+    _shingles: dict[str, np.ndarray] = field(default_factory=dict, repr=False)
     _df: Counter[str] = field(default_factory=Counter, repr=False)
-    _title_tfidf: dict[str, dict[str, float]] = field(default_factory=dict, repr=False)
-    _char_tfidf: dict[str, dict[str, float]] = field(default_factory=dict, repr=False)
+    _title_tfidf: dict[str, TermVector] = field(default_factory=dict, repr=False)
+    _char_tfidf: dict[str, TermVector] = field(default_factory=dict, repr=False)
     _char_df: Counter[str] = field(default_factory=Counter, repr=False)
 
     @classmethod
@@ -95,7 +127,7 @@ class Corpus:
                    weights >= MIN_COUNTABLE_WEIGHT, weights >= MIN_POINT_WEIGHT, doc_vecs,
                    {d.id: d for d in docs})
 
-    def tfidf(self, doc_id: str) -> dict[str, float]:
+    def tfidf(self, doc_id: str) -> TermVector:
         """Unit TF-IDF vector of a document's words (document frequencies over this corpus).
 
         Document frequencies are counted once; each document's vector is made when first
@@ -107,7 +139,7 @@ class Corpus:
             self._tfidf[doc_id] = _unit_tfidf(words, self._word_df())
         return self._tfidf[doc_id]
 
-    def title_tfidf(self, doc_id: str) -> dict[str, float]:
+    def title_tfidf(self, doc_id: str) -> TermVector:
         """Unit TF-IDF vector of the words of a document's first sentence (a news title or lead).
 
         Weighted by the corpus's document frequencies, as :meth:`tfidf`.
@@ -118,7 +150,7 @@ class Corpus:
             self._title_tfidf[doc_id] = _unit_tfidf(words, self._word_df())
         return self._title_tfidf[doc_id]
 
-    def char_tfidf(self, doc_id: str) -> dict[str, float]:
+    def char_tfidf(self, doc_id: str) -> TermVector:
         """Unit TF-IDF vector of the character 4-grams of a document's words (padded with spaces).
 
         Inflected forms share most of their 4-grams ("Regierung"/"Regierungsbündnis",
@@ -141,12 +173,13 @@ class Corpus:
             self._df[""] = len(self.documents)  # the corpus size rides along
         return self._df
 
-    def shingles(self, doc_id: str) -> set[str]:
-        """Word 3-shingles (character 5-grams for CJK) of a document, computed once."""
+    def shingles(self, doc_id: str) -> np.ndarray:
+        """Keys (:func:`term_keys`) of a document's word 3-shingles (character 5-grams for CJK),
+        distinct and sorted, computed once."""
         if doc_id not in self._shingles:
             from refrains.fingerprint import shingles
 
-            self._shingles[doc_id] = shingles(self.by_id[doc_id].text)
+            self._shingles[doc_id] = np.unique(term_keys(shingles(self.by_id[doc_id].text)))
         return self._shingles[doc_id]
 
     def slice(self, doc_id: str) -> tuple[int, int]:

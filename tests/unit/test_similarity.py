@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from refrains.corpus import Corpus
+from refrains.corpus import Corpus, TermVector, term_keys
 from refrains.link import _FEATURES, _LANGUAGES, document_similarity, pair_features, trees_predict
 from refrains.models import Document, Sentence
 
@@ -44,10 +44,25 @@ def test_pair_features_hold_every_model_feature_and_rank_the_related_pair_first(
 
 def test_char_tfidf_sees_shared_word_stems_that_word_tfidf_misses() -> None:
     corpus = small_corpus()
-    words = set(corpus.tfidf("a")) & set(corpus.tfidf("b"))
-    grams = set(corpus.char_tfidf("a")) & set(corpus.char_tfidf("b"))
-    assert "regierung" not in words and " reg" in grams
-    assert abs(sum(x * x for x in corpus.char_tfidf("a").values()) - 1) < 1e-9
+    a, b = corpus.tfidf("a"), corpus.tfidf("b")
+    ca, cb = corpus.char_tfidf("a"), corpus.char_tfidf("b")
+    assert not ("regierung" in a and "regierung" in b) and " reg" in ca and " reg" in cb
+    assert abs(float((ca.weights**2).sum()) - 1) < 1e-9
+
+
+def test_term_vector_dot_is_the_dict_walk_of_the_shorter_vector() -> None:
+    rng = np.random.default_rng(5)
+    words = [f"w{i}" for i in range(300)]
+    for _ in range(50):
+        da = {w: float(x) for w, x in zip(rng.choice(words, 40, replace=False), rng.random(40))}
+        db = {w: float(x) for w, x in zip(rng.choice(words, int(rng.integers(1, 80)), replace=False),
+                                          rng.random(80))}
+        small, big = (db, da) if len(da) > len(db) else (da, db)
+        want = float(sum(x * big[w] for w, x in small.items() if w in big))
+        va = TermVector(term_keys(da), np.array(list(da.values())))
+        vb = TermVector(term_keys(db), np.array(list(db.values())))
+        assert va.dot(vb) == want and vb.dot(va) == want  # bit for bit: same products, same order
+    assert TermVector(term_keys([]), np.zeros(0)).dot(va) == 0.0
 
 
 def test_trees_predict_walks_complete_trees_breadth_first() -> None:
