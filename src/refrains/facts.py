@@ -917,16 +917,7 @@ def extract_facts(sentence: str, language: str, ref_date: str | None = None) -> 
         >>> [(f.kind, f.value) for f in extract_facts("问:7月18日,比利时外交大臣发表声明", "zh", "2022-07-19")]
         [('date', '2022-07-18'), ('place', 'BE')]
     """
-    return list(_extract(sentence, (language or "").split("-")[0].split("_")[0].lower(), ref_date))
-
-
-SENTENCES_CACHED = 20_000
-"""Facts kept per process for repeated sentences (copies and syndicated stories repeat whole
-sentences; the facts of a sentence depend only on its text, language and reference date)."""
-
-
-@functools.lru_cache(maxsize=SENTENCES_CACHED)
-def _extract(sentence: str, language: str, ref_date: str | None) -> tuple[Fact, ...]:
+    language = (language or "").split("-")[0].split("_")[0].lower()
     text = _ascii_digits(sentence)
     matches = _date_matches(text, language)
     found_dates = _dates(sentence, text, language, ref_date, matches)
@@ -941,7 +932,7 @@ def _extract(sentence: str, language: str, ref_date: str | None) -> tuple[Fact, 
     facts += [Fact(n.kind, n.text, n.value, None, n.start, n.end, n.confidence) for n in names
               if (n.start, n.end) not in place_spans]
     facts = [dataclasses.replace(f, unit=None) if f.kind == "date" else f for f in facts]
-    return tuple(sorted(facts, key=lambda f: (f.start, f.kind)))
+    return sorted(facts, key=lambda f: (f.start, f.kind))
 
 
 def drift(occurrences: list[tuple[str, list[dict[str, Any]]]]) -> list[dict[str, Any]]:
