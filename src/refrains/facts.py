@@ -99,9 +99,22 @@ _CURRENCY = {
 _ESC = functools.partial(re.escape)
 _MAG_RE = "|".join(sorted(map(_ESC, _MAGNITUDE), key=len, reverse=True))
 _CUR_RE = "|".join(sorted(map(_ESC, _CURRENCY), key=len, reverse=True))
-_DIGITS = str.maketrans("٠١٢٣٤٥٦٧٨٩٫٬۰۱۲۳۴۵۶۷۸۹０１２３４５６７８９．，：％",
-                        "0123456789.,01234567890123456789.,:%")
+_WIDE_DIGITS = "٠١٢٣٤٥٦٧٨٩٫٬۰۱۲۳۴۵۶۷۸۹０１２３４５６７８９．，：％"
+_DIGITS = str.maketrans(_WIDE_DIGITS, "0123456789.,01234567890123456789.,:%")
 """Arabic-Indic, Persian and full-width digits read as ASCII (same length, so offsets hold)."""
+_HAS_WIDE_DIGIT = re.compile(f"[{_WIDE_DIGITS}]")
+
+
+def _ascii_digits(sentence: str) -> str:
+    """``sentence`` with :data:`_DIGITS` applied; most sentences have none, and one search says so.
+
+    Examples:
+        >>> _ascii_digits("٢٠٢٠ و ５％"), _ascii_digits("2020")
+        ('2020 و 5%', '2020')
+    """
+    if sentence.isascii() or not _HAS_WIDE_DIGIT.search(sentence):
+        return sentence
+    return sentence.translate(_DIGITS)
 _SKIP = re.compile(
     r"(?<!\d)\d{1,2}:\d{2}(?::\d{2})?(?!\d)"  # time of day
     r"|\+\d{1,3}(?:[ /-]?\(?\d{1,4}\)?){2,}(?![\d.,:])|(?<![\d.,])\(?\d{2,4}\)?(?:[ /-]\d{2,4}){2,}(?![\d.,:])"  # phone-like groups ("+32 2 123 45 67")
@@ -285,7 +298,7 @@ def numbers(sentence: str, language: str, skip: list[tuple[int, int]] | None = N
         >>> [f.value for f in numbers("5,31 millions d'ordinateurs et 52 000 serveurs", "fr")]
         [5310000.0, 52000.0]
     """
-    return _numbers(sentence, sentence.translate(_DIGITS), language, skip)
+    return _numbers(sentence, _ascii_digits(sentence), language, skip)
 
 
 def _numbers(sentence: str, text: str, language: str, skip: list[tuple[int, int]] | None) -> list[Fact]:
@@ -830,7 +843,7 @@ def _spans(matches: _Matches) -> list[tuple[int, int]]:
 
 def date_spans(sentence: str, language: str = "en") -> list[tuple[int, int]]:
     """Spans that look like dates, resolvable or not (their digits are not counts)."""
-    return _spans(_date_matches(sentence.translate(_DIGITS), language))
+    return _spans(_date_matches(_ascii_digits(sentence), language))
 
 
 def _patterns_for(text: str, language: str) -> list[_DatePattern]:
@@ -852,7 +865,7 @@ def dates(sentence: str, language: str, ref_date: str | None = None) -> list[Fac
         >>> [f.value for f in dates("Il y a trois jours, le 16 juillet", "fr", "2021-07-19")]
         ['2021-07-16', '2021-07-16']
     """
-    text = sentence.translate(_DIGITS)
+    text = _ascii_digits(sentence)
     return _dates(sentence, text, language, ref_date, _date_matches(text, language))
 
 
@@ -905,7 +918,7 @@ def extract_facts(sentence: str, language: str, ref_date: str | None = None) -> 
         [('date', '2022-07-18'), ('place', 'BE')]
     """
     language = (language or "").split("-")[0].split("_")[0].lower()
-    text = sentence.translate(_DIGITS)
+    text = _ascii_digits(sentence)
     matches = _date_matches(text, language)
     found_dates = _dates(sentence, text, language, ref_date, matches)
     # digits inside a date are not counts, but "50 years ago" also counts 50 years

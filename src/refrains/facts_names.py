@@ -177,12 +177,14 @@ def places(sentence: str, language: str = "") -> list[Name]:
         if i < end_of_last:
             continue
         tok = words[i]
-        head = _APOSTROPHE.split(tok, maxsplit=1)[1] if _ELIDED.match(tok) else tok  # "l'Italie"
-        if not head[0].isupper() and head[0].lower() != head[0].upper():
-            continue  # country names are capitalised in every cased script ("chad", "turkey", "того" are words)
-        abbr = g.abbreviations.get(tok.rstrip("."))
-        if abbr:
-            out.append(Name("place", tok, abbr, tokens[i].start(), tokens[i].end(), 0.9))
+        alone = _one_word(tok, language)
+        if alone is None:
+            continue  # neither a place by itself nor the first word of a longer one
+        if alone:
+            start, end = tokens[i].start(), tokens[i].end()
+            if not g.abbreviations.get(tok.rstrip(".")) and sentence[end - 2:end] in ("'s", "’s"):
+                end -= 2  # the place, not its possessive
+            out.append(Name("place", sentence[start:end], alone, start, end, 0.9))
             end_of_last = i + 1
             continue
         first = _norm(tok)
@@ -210,6 +212,33 @@ def places(sentence: str, language: str = "") -> list[Name]:
         out += [Name("place", m.group(0), g.names[m.group(0)], m.start(), m.end(), 0.9)
                 for m in g.cjk.finditer(sentence)]
     return sorted(out, key=lambda f: f.start)
+
+
+@functools.lru_cache(maxsize=100_000)
+def _one_word(tok: str, language: str) -> str | None:
+    """What :func:`places` makes of a capitalised token ``tok`` on its own, remembered.
+
+    Returns the place's code when ``tok`` is a place by itself and starts no longer name,
+    ``None`` when it is no place and starts none (most capitalised words), and ``""`` when
+    it starts a longer name (the words after it decide).
+    """
+    g = gazetteer()
+    head = _APOSTROPHE.split(tok, maxsplit=1)[1] if _ELIDED.match(tok) else tok  # "l'Italie"
+    if not head[0].isupper() and head[0].lower() != head[0].upper():
+        return None  # country names are capitalised in every cased script ("chad", "turkey", "того" are words)
+    abbr = g.abbreviations.get(tok.rstrip("."))
+    if abbr:
+        return abbr
+    first = _norm(tok)
+    variants = _variants(first, language)
+    if max(g.first.get(w, 1) for w in (first, *variants)) > 1:
+        return ""
+    code = g.names.get(first)
+    if code is None:
+        code = next((g.names[v] for v in variants if v in g.names), None)
+        if code is None and language in _INFLECTED:
+            code = next((g.stems[s] for s in (first[:-1], first[:-2], first[:-3], first) if s in g.stems), None)
+    return code if code and not (tok.isupper() and len(tok) <= 3) else None
 
 
 @functools.lru_cache(maxsize=1)

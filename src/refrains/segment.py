@@ -11,7 +11,7 @@ from __future__ import annotations
 import itertools
 import re
 
-import syntok.segmenter as _syntok
+from refrains.segment_latin import sentence_spans
 
 MAX_SENTENCE_CHARS = 400
 """Longer "sentences" (lists, tables, run-on scrapes) are cut at a clause or word
@@ -70,18 +70,13 @@ def _cjk_spans(text: str, start: int, end: int) -> list[Span]:
 def _latin_spans(text: str, start: int, end: int) -> list[Span]:
     block = text[start:end]
     spans: list[Span] = []
-    for paragraph in _syntok.analyze(block):
-        for sentence in paragraph:
-            if not sentence:
-                continue
-            s = sentence[0].offset
-            e = sentence[-1].offset + len(sentence[-1].value)
-            cuts = sorted({c for c in [s, *_quote_cuts(block, s, e), *_clause_cuts(block, s, e)] if s <= c < e})
-            cuts.append(e)
-            for a, b in itertools.pairwise(cuts):
-                span = _strip(text, start + a, start + b)
-                if span:
-                    spans.append(span)
+    for s, e in sentence_spans(block):
+        cuts = sorted({c for c in [s, *_quote_cuts(block, s, e), *_clause_cuts(block, s, e)] if s <= c < e})
+        cuts.append(e)
+        for a, b in itertools.pairwise(cuts):
+            span = _strip(text, start + a, start + b)
+            if span:
+                spans.append(span)
     return _fill_gaps(text, start, end, spans)
 
 

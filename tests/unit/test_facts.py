@@ -375,3 +375,25 @@ def test_a_weekday_that_only_casefolds_to_a_name_is_read_not_a_crash() -> None:
     # the date patterns match case-insensitively: "ſunday" (long s) matches "sunday" and once raised KeyError
     facts = extract_facts("We met on ſunday.", "en", "2021-07-19")
     assert [(f.kind, f.value) for f in facts] == [("date", "2021-07-18")]
+
+
+def test_places_remembers_words_not_sentences() -> None:
+    # _one_word remembers what a capitalised word is on its own; the possessive, the elision
+    # and the longer names that begin with a word still depend on the sentence
+    s = "On 3 May 2021, 52,000 servers in Belgium's capital and l'Italie were hit."
+    again = extract_facts(s, "en", "2021-05-04")
+    assert again == extract_facts(s, "en-GB", "2021-05-04") and again
+    assert [f.value for f in extract_facts("South Korea and South Sudan, then South.", "en") if f.kind == "place"] == [
+        "KR", "SS"]
+    assert [(f.kind, f.text, f.value) for f in again if f.kind == "place"] == [("place", "Belgium", "BE"),
+                                                                               ("place", "l'Italie", "IT")]
+    rel = "The embassy said so yesterday."
+    assert [f.value for f in extract_facts(rel, "en", "2021-05-04")] == ["2021-05-03"]
+    assert [f.value for f in extract_facts(rel, "en", "2022-01-01")] == ["2021-12-31"]
+
+
+def test_ascii_digits_is_the_translation_table() -> None:
+    from refrains.facts import _DIGITS, _ascii_digits
+
+    for s in ["٢٠٢٠ و ٥٫٣", "５％ de ２０２０", "2020 ok", "été 2020", "中国 ２０日", ""]:
+        assert _ascii_digits(s) == s.translate(_DIGITS)
