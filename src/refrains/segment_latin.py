@@ -14,6 +14,9 @@ Why an index can stand for syntok's queue: syntok's queue is always a prefix of 
 not yet moved to the sentence (tokens are fetched one at a time, in order), and it is only
 ever empty when the token stream is exhausted; so "the queue is empty" is "no tokens are
 left", ``queue[k]`` is ``tokens[i + k]``, and the sentence so far is ``tokens[h:i]``.
+
+syntok is (c) Florian Leitner, MIT License (https://github.com/fnl/syntok); the state
+machine here follows its ``segmenter`` and ``_segmentation_states`` modules.
 """
 
 from __future__ import annotations
