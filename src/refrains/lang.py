@@ -55,7 +55,8 @@ def detect(text: str, chars: int = SENTENCE_CHARS) -> tuple[str, float]:
     flat = " ".join(text.split())[:DOCUMENT_CHARS]
     if not _LETTER.search(flat):
         return UNKNOWN, 0.0
-    code, score = _guess(flat[:chars])
+    cut = flat[:chars]
+    code, score = _cached_guess(cut) if chars <= SENTENCE_CHARS else _guess(cut)  # documents rarely repeat
     # the lite model may say "ja" on kanji-only Chinese with few kana; trust the script
     if code == "ja" and not _KANA.search(flat) and _CJK.search(flat):
         code = "zh"
@@ -63,6 +64,10 @@ def detect(text: str, chars: int = SENTENCE_CHARS) -> tuple[str, float]:
 
 
 @functools.lru_cache(maxsize=GUESSES_CACHED)
+def _cached_guess(text: str) -> tuple[str, float]:
+    return _guess(text)
+
+
 def _guess(text: str) -> tuple[str, float]:
     """The model's language and score for ``text`` (already cut to what should be read)."""
     res = _detector().detect(text, model="lite", k=1)
