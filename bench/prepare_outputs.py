@@ -95,6 +95,14 @@ def dump(out: Path, which: str) -> None:
     print(json.dumps({"documents": n, "sentences": sentences, "facts": facts, "of": len(raws)}))
 
 
+def _clear_guesses(lang: Any) -> None:
+    """Empty the language guesses cache (``_cached_guess``; older trees cached ``_guess``)."""
+    for name in ("_cached_guess", "_guess"):
+        clear = getattr(getattr(lang, name, None), "cache_clear", None)
+        if clear is not None:
+            clear()
+
+
 def timing(which: str) -> None:
     from refrains import lang
     from refrains.clean import clean_text
@@ -110,9 +118,7 @@ def timing(which: str) -> None:
             pipe.facts_of(pipe.prepare(r))
         except InputError:
             pass
-    for cached in (getattr(lang, "_guess", None),):
-        if cached is not None:
-            cached.cache_clear()
+    _clear_guesses(lang)
     cpu = dict.fromkeys(("clean", "doclang", "segment", "sentlang", "prepare", "facts"), 0.0)
     pt = time.process_time
     n = 0
@@ -132,8 +138,7 @@ def timing(which: str) -> None:
         for k, v in zip(("clean", "doclang", "segment", "sentlang"), (t1 - t0, t2 - t1, t3 - t2, t4 - t3)):
             cpu[k] += v
         n += 1
-    if getattr(lang, "_guess", None) is not None:
-        lang._guess.cache_clear()
+    _clear_guesses(lang)
     m = 0
     for r in raws:  # then as a worker runs them
         t0 = pt()
