@@ -202,6 +202,14 @@ def markdown(summary: dict[str, Any], runs: dict[str, Any], command: str) -> str
               "processes, which run in parallel with the main process's `store`):"), "",
               "| stage | seconds |", "|---|---|"]
     lines += [f"| {k} | {v} |" for k, v in runs["2n"]["stages"].items() if v >= 0.01]
+    n, big = runs["n"], runs["2n"]
+    lines += ["", (f"What the runs found: {n['docs']} documents, {n['sentences']} sentences, {n['links']} links "
+              f"({n['links'] / max(1, n['docs']):.1f} a document), {n['points']} talking points; {big['docs']} "
+              f"documents, {big['sentences']} sentences, {big['links']} links "
+              f"({big['links'] / max(1, big['docs']):.1f} a document), {big['points']} talking points. The "
+              "generator splices its source sentences again each time it reuses an article, so the larger "
+              "corpus shares more half-sentences between documents and holds more links per document: "
+              "aligning them is part of the growth figure.")]
     lines += ["", (f"Embedding the {runs['embed']['sentences']} distinct sentences alone (same workers, one thread "
               f"each): {runs['embed']['seconds']} s; the whole run: {runs['2n']['seconds']} s."),
               (f"Incremental: {summary['added']} documents into the analysed {summary['docs']}-document store "
