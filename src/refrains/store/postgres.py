@@ -58,6 +58,7 @@ from refrains.store.rows import (
     point_row,
     point_summaries,
     talking_points,
+    to_json,
 )
 from refrains.store.rows import document as document_from_row
 from refrains.store.sqlite import _bands, text_hash
@@ -680,7 +681,7 @@ def _write(cur: psycopg.Cursor[Any], changes: AnalysisChanges,
         cur.executemany("INSERT INTO links VALUES (%s,%s,%s,%s,%s) ON CONFLICT (source, target) DO UPDATE SET "
                         "relation = excluded.relation, score = excluded.score, evidence = excluded.evidence",
                         [(ln.source, ln.target, ln.relation, ln.score,
-                          json.dumps(ln.evidence, ensure_ascii=False)) for ln in changes.links])
+                          to_json(ln.evidence)) for ln in changes.links])
     if changes.stories:
         cur.executemany("INSERT INTO stories VALUES (%s,%s,%s,%s,%s)",
                         [(st.id, st.title, st.first_seen, st.last_seen, json.dumps(list(st.languages)))
