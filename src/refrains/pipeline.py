@@ -362,8 +362,8 @@ class Pipeline:
         self._neighbourhoods = memory.state
         kept: list[Link] = []
         if only is not None:
-            kept = [ln for ln in self.store.links() if ln.source not in only and ln.target not in only
-                    and ln.source in corpus.by_id and ln.target in corpus.by_id]
+            kept = [ln for ln in self.store.links_apart(only)
+                    if ln.source in corpus.by_id and ln.target in corpus.by_id]
             links = sorted(kept + links, key=lambda ln: (ln.source, ln.target))
         return links, alignments, kept
 

@@ -581,6 +581,13 @@ class PostgresStore:
                           "ORDER BY relation, score DESC, source, target", (ids, ids))
         return [Link(r[0], r[1], r[2], r[3], json.loads(r[4])) for r in rows]
 
+    def links_apart(self, doc_ids: Iterable[str]) -> list[Link]:
+        """Stored links touching none of ``doc_ids``, by source then target (the primary key's order)."""
+        ids = list(dict.fromkeys(doc_ids))
+        rows = self._rows("SELECT source, target, relation, score, evidence FROM links "
+                          "WHERE source <> ALL(%s) AND target <> ALL(%s) ORDER BY source, target", (ids, ids))
+        return [Link(r[0], r[1], r[2], r[3], json.loads(r[4])) for r in rows]
+
     def stories(self, doc_id: str | None = None) -> list[Story]:
         """Stored stories (the one holding ``doc_id`` when given), biggest first."""
         mine = "IN (SELECT story_id FROM story_documents WHERE doc_id = %s)"

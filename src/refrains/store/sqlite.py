@@ -403,6 +403,15 @@ class SQLiteStore:
                                 "ORDER BY relation, score DESC, source, target", (ids, ids)).fetchall()
         return [Link(r[0], r[1], r[2], r[3], json.loads(r[4])) for r in rows]
 
+    def links_apart(self, doc_ids: Iterable[str]) -> list[Link]:
+        """Stored links touching none of ``doc_ids``, by source then target (the primary key's order)."""
+        ids = json.dumps(list(dict.fromkeys(doc_ids)))
+        rows = self._db.execute("SELECT source, target, relation, score, evidence FROM links "
+                                "WHERE source NOT IN (SELECT value FROM json_each(?)) "
+                                "AND target NOT IN (SELECT value FROM json_each(?)) "
+                                "ORDER BY source, target", (ids, ids)).fetchall()
+        return [Link(r[0], r[1], r[2], r[3], json.loads(r[4])) for r in rows]
+
     def stories(self, doc_id: str | None = None) -> list[Story]:
         """Stored stories (the one holding ``doc_id`` when given), biggest first."""
         only, args = ("", ()) if doc_id is None else (
