@@ -345,17 +345,27 @@ class Pipeline:
         With ``only``, just the links that involve those documents: stored links between
         other documents are kept as they are, with the alignments in their evidence.
         """
+        links, alignments, kept = self._link(corpus, only)
+        return links, [alignment_of(ln) for ln in kept] + alignments
+
+    def _link(self, corpus: Corpus, only: set[str] | None) -> tuple[list[Link], list[Alignment], list[Link]]:
+        """:meth:`link`, with the alignments of the stored links it keeps left in their evidence.
+
+        Returns every link, the alignments of the links searched now, and the stored links
+        kept (none without ``only``): talking points read the kept links' pairs from their
+        evidence directly (:func:`refrains.points.update_points`), not as an object per pair.
+        """
         pairs = self.store.lsh_candidates()
         blob = self.store.get_blob(BLOB_KEY) if only is not None else None
         memory = SearchMemory(Neighbourhoods.from_bytes(blob) if blob else None)
         links, alignments = link_documents(corpus, self.link_settings(), pairs, self.link_stats, only, memory)
         self._neighbourhoods = memory.state
+        kept: list[Link] = []
         if only is not None:
-            old = [ln for ln in self.store.links() if ln.source not in only and ln.target not in only
-                   and ln.source in corpus.by_id and ln.target in corpus.by_id]
-            links = sorted(old + links, key=lambda ln: (ln.source, ln.target))
-            alignments = [alignment_of(ln) for ln in old] + alignments
-        return links, alignments
+            kept = [ln for ln in self.store.links_apart(only)
+                    if ln.source in corpus.by_id and ln.target in corpus.by_id]
+            links = sorted(kept + links, key=lambda ln: (ln.source, ln.target))
+        return links, alignments, kept
 
     def facts_of(self, prepared: Prepared) -> list[dict[str, Any]]:
         """Numbers, dates, places, people and organisations of one document's sentences."""
@@ -396,15 +406,15 @@ class Pipeline:
         only = set(new) if new is not None else None
         self.progress("link", 0, len(corpus.documents))
         with self._timed("link"):
-            links, alignments = self.link(corpus, only)
+            links, alignments, kept = self._link(corpus, only)
         with self._timed("stories"):
             stories = cluster_stories(corpus.documents, links)
         with self._timed("points"):
             stored_points = [] if only is None else self.store.points(texts=False)
             if only is None or self.store.get_meta("points_mining") != MINING:
-                points = mine_points(corpus, alignments, links)
+                points = mine_points(corpus, [alignment_of(ln) for ln in kept] + alignments, links)
             else:  # the stored points stand where the new documents' sentences do not reach
-                points = update_points(corpus, alignments, links, only, stored_points)
+                points = update_points(corpus, alignments, links, only, stored_points, kept)
         found = self.facts(corpus, only)
         with self._timed("save"):
             if only is None:

@@ -15,7 +15,7 @@ from __future__ import annotations
 import dataclasses
 from collections.abc import Sequence
 from dataclasses import dataclass
-from operator import attrgetter
+from operator import attrgetter, itemgetter
 from typing import Any
 
 import numpy as np
@@ -64,7 +64,7 @@ def mine_points(corpus: Corpus, alignments: Sequence[Alignment], links: Sequence
 
 
 def update_points(corpus: Corpus, alignments: Sequence[Alignment], links: Sequence[Link], new: set[str],
-                  stored: Sequence[TalkingPoint]) -> list[TalkingPoint]:
+                  stored: Sequence[TalkingPoint], kept: Sequence[Link] = ()) -> list[TalkingPoint]:
     """The talking points of :func:`mine_points`, re-mining only where documents ``new`` changed the graph.
 
     Adding documents adds edges at their sentences only. Points form inside connected
@@ -80,8 +80,11 @@ def update_points(corpus: Corpus, alignments: Sequence[Alignment], links: Sequen
         corpus, alignments, links: as for :func:`mine_points` (every link and alignment).
         new: the documents whose links were searched in this analysis.
         stored: the talking points of the previous analysis (occurrence texts not needed).
+        kept: stored links whose alignments count as well, read from their evidence as
+            columns (the same as passing ``link.alignment_of(ln)`` of each in ``alignments``,
+            without an object per aligned pair: an incremental run keeps every stored link).
     """
-    edges = _edges(corpus, alignments)
+    edges = _edges(corpus, alignments, kept)
     parts = _Parts(corpus.vectors.shape[0])  # components of the graph, without the cannot-link constraint
     for x, y in zip(edges.x.tolist(), edges.y.tolist(), strict=True):
         parts.union(x, y)
@@ -123,8 +126,8 @@ class _Edges:
     y: np.ndarray
 
 
-def _edges(corpus: Corpus, alignments: Sequence[Alignment]) -> _Edges:
-    """Aligned pairs of substantial sentences, strongest first.
+def _edges(corpus: Corpus, alignments: Sequence[Alignment], kept: Sequence[Link] = ()) -> _Edges:
+    """Aligned pairs of substantial sentences (of ``alignments`` and the evidence of ``kept``), strongest first.
 
     Equal cosines are ordered by the ``"document\tsentence"`` keys of their two ends (as
     strings: sentence 10 before sentence 9), so the order, and the points, never depend on
@@ -143,6 +146,15 @@ def _edges(corpus: Corpus, alignments: Sequence[Alignment]) -> _Edges:
         start_a.append(corpus.offsets[al.doc_a][0])
         start_b.append(corpus.offsets[al.doc_b][0])
         counts.append(len(al.pairs))
+    for ln in kept:  # as link.alignment_of: the evidence's pairs index the sorted pair's documents
+        pairs = ln.evidence.get("pairs", [])
+        a.extend(map(_KEY_A, pairs))
+        b.extend(map(_KEY_B, pairs))
+        cos.extend(map(_KEY_COS, pairs))
+        first, second = sorted((ln.source, ln.target))
+        start_a.append(corpus.offsets[first][0])
+        start_b.append(corpus.offsets[second][0])
+        counts.append(len(pairs))
     x = np.array(a, dtype=np.int64) + np.repeat(np.array(start_a, dtype=np.int64), counts)
     y = np.array(b, dtype=np.int64) + np.repeat(np.array(start_b, dtype=np.int64), counts)
     keep = corpus.pointable[x] & corpus.pointable[y]
@@ -158,6 +170,7 @@ def _edges(corpus: Corpus, alignments: Sequence[Alignment]) -> _Edges:
 
 
 _A, _B, _COS = attrgetter("a"), attrgetter("b"), attrgetter("cosine")
+_KEY_A, _KEY_B, _KEY_COS = itemgetter("a"), itemgetter("b"), itemgetter("cosine")
 
 
 def _row_documents(corpus: Corpus) -> tuple[list[str], list[int]]:

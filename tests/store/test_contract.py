@@ -410,6 +410,10 @@ def test_one_point_by_id_or_prefix_and_the_links_among_documents(store: Store) -
     assert [(ln.source, ln.target) for ln in store.links_among(["d1", "d2", "d3"])] == \
         [(ln.source, ln.target) for ln in store.links()]
     assert store.links_among(["d1"]) == [] and store.links_among([]) == []
+    # what an incremental analysis keeps: links touching none of the given documents, by source then target
+    assert store.links_apart([]) == sorted(links, key=lambda ln: (ln.source, ln.target))
+    assert store.links_apart(["d3", "nope"]) == [links[0]] and store.links_apart(["d2", "d3"]) == []
+    assert store.links_apart(iter(["d9"])) == store.links_apart([])
 
 
 def _raw_sql(store_url: str, sql: str) -> None:

@@ -96,3 +96,31 @@ def test_full_text_search_finds_any_script(tmp_path: Path) -> None:
     assert [(d, i) for d, i, _ in s.search_text("victime")] == [("d1", 1)]
     assert s.search_text('"; DROP TABLE sentences; --') == []
     assert s.count_documents() == 1
+
+
+def test_full_text_index_holds_each_stored_sentence_once(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    # add_documents writes the index rows once per batch (a trigger per sentence made FTS5 write a
+    # segment per sentence); a store made before that change loses its trigger, never indexes twice
+    import refrains.store.sqlite as sqlite_store
+
+    db = tmp_path / "r.db"
+    monkeypatch.setattr(sqlite_store, "MIGRATIONS", MIGRATIONS[:5])
+    s = SQLiteStore(str(db))
+    with s._tx() as tx:  # as the code of that schema wrote them: its trigger indexes each sentence
+        tx.execute("INSERT INTO documents VALUES ('d1', 'd1.txt', NULL, 'en', NULL, NULL, NULL, NULL, NULL, "
+                   "'Alpha one. Beta two.', '[]', 2, 0)")
+        tx.executemany("INSERT INTO sentences VALUES ('d1', ?, ?, ?, ?, 'en', 'h', x'00')",
+                       [(0, 0, 10, "Alpha one."), (1, 11, 20, "Beta two.")])
+    s.close()
+    monkeypatch.setattr(sqlite_store, "MIGRATIONS", MIGRATIONS)
+    s = SQLiteStore(str(db))
+    assert s.add_documents([stored("d1", ["Alpha one.", "Beta two."]), stored("d3", ["Gamma three."]),
+                            stored("d2", ["Delta four.", "Epsilon five."]), stored("d3", ["Gamma three."])]) == 2
+    assert s.add_documents([]) == 0
+    rows = s._db.execute("SELECT doc_id, idx, text FROM sentences_fts ORDER BY rowid").fetchall()
+    assert rows == [("d1", 0, "Alpha one."), ("d1", 1, "Beta two."), ("d3", 0, "Gamma three."),
+                    ("d2", 0, "Delta four."), ("d2", 1, "Epsilon five.")]
+    assert [(d, i) for d, i, _ in s.search_text("psilon")] == [("d2", 1)]
+    assert s._db.execute("SELECT count(*) FROM sqlite_master WHERE type = 'trigger' AND name = 'sentences_fts_insert'"
+                         ).fetchone()[0] == 0
+    assert s.integrity_errors() == []

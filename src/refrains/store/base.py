@@ -140,6 +140,11 @@ class Store(Protocol):
         """Stored links whose two ends are both among ``doc_ids`` (a talking point's spread graph)."""
         ...
 
+    def links_apart(self, doc_ids: Iterable[str]) -> list[Link]:
+        """Stored links touching none of ``doc_ids``, by source then target: what an incremental
+        analysis of those documents keeps (the database leaves the others out, and no sort by relation)."""
+        ...
+
     def stories(self, doc_id: str | None = None) -> list[Story]:
         """Stored stories (only the one holding ``doc_id`` when given)."""
         ...

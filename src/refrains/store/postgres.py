@@ -58,6 +58,7 @@ from refrains.store.rows import (
     point_row,
     point_summaries,
     talking_points,
+    to_json,
 )
 from refrains.store.rows import document as document_from_row
 from refrains.store.sqlite import _bands, text_hash
@@ -580,6 +581,13 @@ class PostgresStore:
                           "ORDER BY relation, score DESC, source, target", (ids, ids))
         return [Link(r[0], r[1], r[2], r[3], json.loads(r[4])) for r in rows]
 
+    def links_apart(self, doc_ids: Iterable[str]) -> list[Link]:
+        """Stored links touching none of ``doc_ids``, by source then target (the primary key's order)."""
+        ids = list(dict.fromkeys(doc_ids))
+        rows = self._rows("SELECT source, target, relation, score, evidence FROM links "
+                          "WHERE source <> ALL(%s) AND target <> ALL(%s) ORDER BY source, target", (ids, ids))
+        return [Link(r[0], r[1], r[2], r[3], json.loads(r[4])) for r in rows]
+
     def stories(self, doc_id: str | None = None) -> list[Story]:
         """Stored stories (the one holding ``doc_id`` when given), biggest first."""
         mine = "IN (SELECT story_id FROM story_documents WHERE doc_id = %s)"
@@ -680,7 +688,7 @@ def _write(cur: psycopg.Cursor[Any], changes: AnalysisChanges,
         cur.executemany("INSERT INTO links VALUES (%s,%s,%s,%s,%s) ON CONFLICT (source, target) DO UPDATE SET "
                         "relation = excluded.relation, score = excluded.score, evidence = excluded.evidence",
                         [(ln.source, ln.target, ln.relation, ln.score,
-                          json.dumps(ln.evidence, ensure_ascii=False)) for ln in changes.links])
+                          to_json(ln.evidence)) for ln in changes.links])
     if changes.stories:
         cur.executemany("INSERT INTO stories VALUES (%s,%s,%s,%s,%s)",
                         [(st.id, st.title, st.first_seen, st.last_seen, json.dumps(list(st.languages)))

@@ -8,6 +8,10 @@ from typing import Any
 
 from refrains.models import Document, Occurrence, PointSummary, Removed, TalkingPoint
 
+to_json: Callable[[Any], str] = json.JSONEncoder(ensure_ascii=False).encode
+"""``json.dumps(value, ensure_ascii=False)`` (the same text) without making an encoder per call: a
+full analysis writes one evidence object per link."""
+
 DOC_COLS = "id, path, text, language, title, date, date_source, source, url, encoding, removed"
 """The columns :func:`document` reads, in its order."""
 
@@ -79,7 +83,7 @@ def point_row(p: TalkingPoint) -> tuple[str, str, str | None, str, str, str, str
     seen = sorted({(o.date is None, o.date or "", o.document, o.sentence) for o in p.occurrences})
     docs = list(dict.fromkeys(key[2] for key in seen))
     return (p.id, p.label, p.first_seen, p.first_document, json.dumps(list(p.languages)),
-            json.dumps(list(p.spread), ensure_ascii=False), json.dumps(docs), len(seen))
+            to_json(list(p.spread)), json.dumps(docs), len(seen))
 
 
 def point_summaries(summary_rows: Iterable[Sequence[Any]], mine: Iterable[Sequence[Any]],
