@@ -77,33 +77,68 @@ class LinkStats:
     sentence_queries: int = 0
 
 
+APPROX_MIN_ROWS = 2_500
+"""From this many rows an index (one language's sentences, typically) is searched
+approximately, then re-scored exactly: a 4-bit product-quantisation code per row (faiss
+fast-scan, 2 bits a dimension) is scanned for :data:`REFINE_FACTOR` times the neighbours
+wanted, and those are re-scored with their full vectors, keeping the exact best ``k``. The
+cosines handed on (to floors and margins) are therefore always exact; only which rows are
+looked at is approximate. The scan costs ~a third of exact search per (query, row) on two
+cores, so candidate search is still quadratic but ~2.5x cheaper (bench/search_study.py
+has the figures). Below this, exact search is as cheap and needs no training."""
+REFINE_FACTOR = 4
+"""Neighbours scanned approximately per neighbour kept (re-scored exactly)."""
 IVF_MIN_ROWS = 200_000
-"""From this many sentences (~8,000 articles) candidate search uses an inverted-file index
-(k-means cells, 8-bit codes) instead of exact search: the cost of a query then grows with
-the square root of the corpus, not with the corpus, and the index takes a quarter of the
-memory. Candidates are only candidates: every pair is then aligned exactly."""
+"""From this many rows (~8,000 articles in one language) the approximate scan is an
+inverted-file index (k-means cells, 8-bit codes), re-scored exactly like the fast-scan one:
+the cost of a query then grows with the square root of the corpus, not with the corpus.
+Candidates are only candidates: every pair is then aligned exactly."""
 _CHUNK = 65_536
+_TRAIN_ROWS = 2_048
+_SUB_DIMS = 4
+
+
+def _exact(n: int, dim: int) -> bool:
+    """Whether an index of ``n`` rows of ``dim`` dimensions is searched exactly (see :data:`APPROX_MIN_ROWS`)."""
+    return n < APPROX_MIN_ROWS or dim % _SUB_DIMS != 0
 
 
 def _faiss_index(base: np.ndarray, rows: np.ndarray | None = None) -> Any:
-    """An inner-product index over ``base[rows]`` (all rows when None), added in chunks."""
+    """An inner-product index over ``base[rows]`` (all rows when None), added in chunks.
+
+    Exact below :data:`APPROX_MIN_ROWS` rows, else an approximate scan whose results are
+    re-scored exactly (``IndexRefineFlat``). Training samples rows with a fixed seed, on one
+    thread (many small k-means runs: OpenMP threads only wait on each other there), so the
+    same rows give the same index.
+    """
     import faiss
 
     from refrains.embed._threads import cpu_threads
 
-    faiss.omp_set_num_threads(cpu_threads())
     ids = np.arange(base.shape[0]) if rows is None else rows
     n, dim = len(ids), base.shape[1]
     index: Any
-    if n < IVF_MIN_ROWS:
+    scan: Any
+    if _exact(n, dim):
+        faiss.omp_set_num_threads(cpu_threads())
         index = faiss.IndexFlatIP(dim)
     else:
-        nlist = int(2 * np.sqrt(n))
-        index = faiss.IndexIVFScalarQuantizer(faiss.IndexFlatIP(dim), dim, nlist, faiss.ScalarQuantizer.QT_8bit,
-                                              faiss.METRIC_INNER_PRODUCT)
-        sample = np.random.default_rng(0).choice(ids, size=min(n, 64 * nlist), replace=False)
-        index.train(np.ascontiguousarray(base[np.sort(sample)], dtype=np.float32))
-        index.nprobe = max(8, nlist // 24)
+        if n < IVF_MIN_ROWS:
+            scan = faiss.IndexPQFastScan(dim, dim // _SUB_DIMS, 4, faiss.METRIC_INNER_PRODUCT)
+            scan.pq.cp.niter = 10  # the codes only choose what is re-scored: rough ones do
+            size = _TRAIN_ROWS
+        else:
+            nlist = int(2 * np.sqrt(n))
+            scan = faiss.IndexIVFScalarQuantizer(faiss.IndexFlatIP(dim), dim, nlist, faiss.ScalarQuantizer.QT_8bit,
+                                                 faiss.METRIC_INNER_PRODUCT)
+            scan.nprobe = max(8, nlist // 24)
+            size = 64 * nlist
+        sample = np.random.default_rng(0).choice(ids, size=min(n, size), replace=False)
+        faiss.omp_set_num_threads(1)
+        scan.train(np.ascontiguousarray(base[np.sort(sample)], dtype=np.float32))
+        faiss.omp_set_num_threads(cpu_threads())
+        index = faiss.IndexRefineFlat(scan)
+        index.k_factor = REFINE_FACTOR
     for i in range(0, n, _CHUNK):
         index.add(np.ascontiguousarray(base[ids[i : i + _CHUNK]], dtype=np.float32))
     return index
@@ -286,13 +321,17 @@ def candidate_pairs(corpus: Corpus, settings: LinkSettings, extra: Iterable[tupl
     index: Any = None
 
     def sentence_search(search: np.ndarray, found: tuple[np.ndarray, np.ndarray] | None = None) -> None:
+        nonlocal index
+        if not search.size:
+            return
+        if found is None and index is None:  # built when first needed: often never
+            index = _faiss_index(corpus.vectors, rows)
         sims, ids = _faiss_knn(corpus.vectors, rows[search], big_k, rows, index) if found is None else found
         fig.top[search] = sims[:, -1]
         qi, col = np.nonzero((ids >= 0) & (sims >= sent_floor))
         add_all(owner[rows[search[qi]]], owner[rows[ids[qi, col]]])
 
     if rows.size and queries.size:
-        index = _faiss_index(corpus.vectors, rows)
         indexes: dict[int, Any] = {}
         known: dict[int, tuple[np.ndarray, np.ndarray]] = {}
         if rows.size < IVF_MIN_ROWS and len(langs) > 1 and settings.cross_k >= 1:
@@ -312,6 +351,8 @@ def candidate_pairs(corpus: Corpus, settings: LinkSettings, extra: Iterable[tupl
                     known[t] = near[-1]
             sims, ids, sure = _union_top([x for x, _ in near], [y for _, y in near], [len(m) for m in members],
                                          big_k)
+            if not _exact(rows.size, corpus.vectors.shape[1]):  # one index over all rows would be approximate too:
+                sure[:] = True  # a tie is broken by the union's order instead of that index's
             del near
             sentence_search(qpos[sure], (sims[sure], ids[sure]))
             sentence_search(qpos[~sure])
@@ -334,7 +375,7 @@ def candidate_pairs(corpus: Corpus, settings: LinkSettings, extra: Iterable[tupl
         dsims, dids = _faiss_knn(corpus.doc_vectors, dq, settings.document_k + 1, None, dindex)
         qi, col = np.nonzero((dids >= 0) & (dsims >= doc_floor))
         add_all(dq[qi], dids[qi, col])
-    if index is not None and joined[0].size:
+    if rows.size and queries.size and joined[0].size:
         # stored rows that a new row comes close enough to for a pair, where that pair is not
         # a candidate yet: is the new row among their nearest? (their k-th is a lower bound)
         ra, rb = owner[rows[joined[0]]], owner[rows[joined[1]]]

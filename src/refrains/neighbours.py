@@ -14,6 +14,12 @@ A new sentence can only change a stored row's neighbourhood if it beats that k-t
 cosine, so one product of the stored rows with the new ones tells which rows to search
 again; every other row keeps its figures, which are then exactly those a full analysis
 would compute. The state is saved in the store (:meth:`Store.set_blob`) after each analysis.
+
+Where candidate search is approximate (indexes of :data:`refrains.link.APPROX_MIN_ROWS`
+rows or more), the figures are those of the neighbours it found, re-scored exactly: the
+i-th best cosine found is at most the true i-th, so a saved mean and k-th cosine are lower
+bounds of the exact ones, as the bounds above assume; an incremental run then gives a
+full (approximate) search's pairs up to which rows the codes let through.
 """
 
 from __future__ import annotations

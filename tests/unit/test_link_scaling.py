@@ -131,3 +131,33 @@ def test_nearest_of_the_whole_come_from_the_nearest_of_each_language() -> None:
     assert _union_top([part_a, part_b], [ids_a, ids_b], [3, 2], 2)[2][0]
     assert not _union_top([part_a[:, :2], part_b], [ids_a[:, :2], ids_b], [9, 2], 2)[2][0]
     assert _union_top([part_a[:, :2], part_b[:, :1]], [ids_a[:, :2], ids_b[:, :1]], [9, 9], 1)[2][0]
+
+
+def test_approximate_search_keeps_exact_cosines_and_the_candidates(monkeypatch: object) -> None:
+    """Above APPROX_MIN_ROWS indexes scan 4-bit codes, then re-score their best rows exactly:
+    the cosines handed on are exact, the same input gives the same output, and the
+    candidate pairs are (nearly all) those of exact search."""
+    from refrains import link
+    from refrains.link import _faiss_index, _faiss_knn
+
+    corpus = multilingual_corpus(300)
+    settings = LinkSettings()
+    exact = set(candidate_pairs(corpus, settings))
+    monkeypatch.setattr(link, "APPROX_MIN_ROWS", 200)  # type: ignore[attr-defined]
+    rows = np.arange(corpus.vectors.shape[0])
+    index = _faiss_index(corpus.vectors, rows)
+    assert index.ntotal == rows.size and not hasattr(index, "xb")  # not a flat index
+    sims, ids = _faiss_knn(corpus.vectors, rows, 16, rows, index)
+    cosines = np.einsum("qd,qkd->qk", corpus.vectors, corpus.vectors[ids])
+    assert np.allclose(sims, cosines, atol=1e-5)  # re-scored: exact full-dimension cosines
+    assert np.all(np.diff(sims, axis=1) <= 1e-6)  # best first
+    _, whole_ids = _faiss_knn(corpus.vectors, rows, 16)
+    recall = np.mean([len(set(a) & set(b)) / 16 for a, b in zip(ids.tolist(), whole_ids.tolist())])
+    assert recall > 0.9
+    approx = set(candidate_pairs(corpus, settings))
+    assert approx == set(candidate_pairs(corpus, settings))  # deterministic
+    translations = {(f"d{d - 1:05d}", f"d{d:05d}") for d in range(4, 300, 5)}
+    assert translations <= exact and translations <= approx
+    # the rest are near the margin in random vectors (not in real text: bench/search_study.py)
+    assert len(exact & approx) / len(exact) > 0.85
+    assert len(approx - exact) / len(exact) < 0.15
