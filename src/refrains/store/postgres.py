@@ -50,6 +50,7 @@ from refrains.store import redact
 from refrains.store.base import AnalysisChanges, StoredDocument
 from refrains.store.rows import (
     DOC_COLS,
+    LINK_SELECT,
     OCCURRENCE_ORDER,
     POINT_COLS,
     SUMMARY_COLS,
@@ -61,6 +62,7 @@ from refrains.store.rows import (
     to_json,
 )
 from refrains.store.rows import document as document_from_row
+from refrains.store.rows import links as links_of
 from refrains.store.sqlite import _bands, text_hash
 
 try:
@@ -569,24 +571,23 @@ class PostgresStore:
     def links(self, doc_id: str | None = None) -> list[Link]:
         """Stored links (those touching ``doc_id`` when given), strongest relation first."""
         where, args = (" WHERE source = %s OR target = %s", (doc_id, doc_id)) if doc_id else ("", ())
-        rows = self._rows("SELECT source, target, relation, score, evidence FROM links" + where +
+        rows = self._rows(LINK_SELECT + where +
                           " ORDER BY relation, score DESC, source, target", args)
-        return [Link(r[0], r[1], r[2], r[3], json.loads(r[4])) for r in rows]
+        return links_of(rows)
 
     def links_among(self, doc_ids: Iterable[str]) -> list[Link]:
         """Stored links whose two ends are both among ``doc_ids``, strongest relation first."""
         ids = list(dict.fromkeys(doc_ids))
-        rows = self._rows("SELECT source, target, relation, score, evidence FROM links "
-                          "WHERE source = ANY(%s) AND target = ANY(%s) "
+        rows = self._rows(LINK_SELECT + " WHERE source = ANY(%s) AND target = ANY(%s) "
                           "ORDER BY relation, score DESC, source, target", (ids, ids))
-        return [Link(r[0], r[1], r[2], r[3], json.loads(r[4])) for r in rows]
+        return links_of(rows)
 
     def links_apart(self, doc_ids: Iterable[str]) -> list[Link]:
         """Stored links touching none of ``doc_ids``, by source then target (the primary key's order)."""
         ids = list(dict.fromkeys(doc_ids))
-        rows = self._rows("SELECT source, target, relation, score, evidence FROM links "
-                          "WHERE source <> ALL(%s) AND target <> ALL(%s) ORDER BY source, target", (ids, ids))
-        return [Link(r[0], r[1], r[2], r[3], json.loads(r[4])) for r in rows]
+        rows = self._rows(LINK_SELECT + " WHERE source <> ALL(%s) AND target <> ALL(%s) "
+                          "ORDER BY source, target", (ids, ids))
+        return links_of(rows)
 
     def stories(self, doc_id: str | None = None) -> list[Story]:
         """Stored stories (the one holding ``doc_id`` when given), biggest first."""

@@ -6,7 +6,7 @@ import json
 from collections.abc import Callable, Iterable, Sequence
 from typing import Any
 
-from refrains.models import Document, Occurrence, PointSummary, Removed, TalkingPoint
+from refrains.models import Document, Link, Occurrence, PointSummary, Removed, TalkingPoint
 
 to_json: Callable[[Any], str] = json.JSONEncoder(ensure_ascii=False).encode
 """``json.dumps(value, ensure_ascii=False)`` (the same text) without making an encoder per call: a
@@ -34,6 +34,15 @@ OCCURRENCE_ORDER = " ORDER BY d.date IS NULL, d.date, o.doc_id, o.sentence"
 SUMMARY_COLS = "id, label, first_seen, first_document, languages, documents, n_occurrences"
 """The columns of ``points`` that :func:`point_summaries` reads, in its order (``documents`` is
 NULL in rows written before the column existed)."""
+
+
+LINK_SELECT = "SELECT source, target, relation, score, evidence FROM links"
+"""The columns :func:`links` reads (both backends)."""
+
+
+def links(rows: Iterable[Sequence[Any]]) -> list[Link]:
+    """Links from rows of :data:`LINK_SELECT` (the evidence is stored as JSON text)."""
+    return [Link(r[0], r[1], r[2], r[3], json.loads(r[4])) for r in rows]
 
 
 def document(row: Sequence[Any]) -> Document:

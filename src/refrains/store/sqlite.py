@@ -22,6 +22,7 @@ from refrains.models import Document, Link, PointSummary, Sentence, Story, Talki
 from refrains.store.base import AnalysisChanges, StoredDocument
 from refrains.store.rows import (
     DOC_COLS,
+    LINK_SELECT,
     OCCURRENCE_ORDER,
     POINT_COLS,
     SUMMARY_COLS,
@@ -33,6 +34,7 @@ from refrains.store.rows import (
     to_json,
 )
 from refrains.store.rows import document as document_from_row
+from refrains.store.rows import links as links_of
 
 BANDS = 16
 """MinHash signatures are cut into this many bands for locality-sensitive hashing."""
@@ -390,27 +392,25 @@ class SQLiteStore:
     def links(self, doc_id: str | None = None) -> list[Link]:
         """Stored links (those touching ``doc_id`` when given), strongest relation first."""
         where, args = (" WHERE source = ? OR target = ?", (doc_id, doc_id)) if doc_id else ("", ())
-        rows = self._db.execute("SELECT source, target, relation, score, evidence FROM links" + where +
+        rows = self._db.execute(LINK_SELECT + where +
                                 " ORDER BY relation, score DESC, source, target", args).fetchall()
-        return [Link(r[0], r[1], r[2], r[3], json.loads(r[4])) for r in rows]
+        return links_of(rows)
 
     def links_among(self, doc_ids: Iterable[str]) -> list[Link]:
         """Stored links whose two ends are both among ``doc_ids``, strongest relation first."""
         ids = json.dumps(list(dict.fromkeys(doc_ids)))
-        rows = self._db.execute("SELECT source, target, relation, score, evidence FROM links "
-                                "WHERE source IN (SELECT value FROM json_each(?)) "
+        rows = self._db.execute(LINK_SELECT + " WHERE source IN (SELECT value FROM json_each(?)) "
                                 "AND target IN (SELECT value FROM json_each(?)) "
                                 "ORDER BY relation, score DESC, source, target", (ids, ids)).fetchall()
-        return [Link(r[0], r[1], r[2], r[3], json.loads(r[4])) for r in rows]
+        return links_of(rows)
 
     def links_apart(self, doc_ids: Iterable[str]) -> list[Link]:
         """Stored links touching none of ``doc_ids``, by source then target (the primary key's order)."""
         ids = json.dumps(list(dict.fromkeys(doc_ids)))
-        rows = self._db.execute("SELECT source, target, relation, score, evidence FROM links "
-                                "WHERE source NOT IN (SELECT value FROM json_each(?)) "
+        rows = self._db.execute(LINK_SELECT + " WHERE source NOT IN (SELECT value FROM json_each(?)) "
                                 "AND target NOT IN (SELECT value FROM json_each(?)) "
                                 "ORDER BY source, target", (ids, ids)).fetchall()
-        return [Link(r[0], r[1], r[2], r[3], json.loads(r[4])) for r in rows]
+        return links_of(rows)
 
     def stories(self, doc_id: str | None = None) -> list[Story]:
         """Stored stories (the one holding ``doc_id`` when given), biggest first."""
