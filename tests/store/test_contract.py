@@ -129,6 +129,25 @@ def test_sentences_and_vectors_round_trip_at_float16_precision(store: Store) -> 
     assert store.document_vectors("nope").shape == (0, 0) and store.sentences("nope") == []
 
 
+def test_vectors_of_some_documents_and_of_single_sentences(store: Store) -> None:
+    docs = [stored(f"d{i}", [f"Sentence {j} of document {i}." for j in range(i + 2)], dim=64, seed=i)
+            for i in range(5)]
+    store.add_documents(docs)
+    assert store.count_sentences() == sum(len(sd.sentences) for sd in docs) == 20
+    want = {sd.document.id: sd.vectors.astype(np.float16).astype(np.float32) for sd in docs}
+    keys, mat = store.vectors_of(["d3", "nope", "d1", "d3"])  # unknown ids left out, each document once
+    assert keys == [("d1", j) for j in range(3)] + [("d3", j) for j in range(5)]
+    assert np.array_equal(mat, np.vstack([want["d1"], want["d3"]]))
+    assert store.vectors_of([])[0] == [] and store.vectors_of(["nope"])[1].shape == (0, 0)
+    asked = [("d4", 5), ("d0", 0), ("d4", 5), ("d2", 1)]  # in the order asked, repeats included
+    got = store.sentence_vectors(asked)
+    assert got.dtype == np.float32 and np.array_equal(got, np.vstack([want[d][i] for d, i in asked]))
+    many = [(sd.document.id, s.index) for sd in docs for s in sd.sentences] * 30  # past one IN list
+    assert np.array_equal(store.sentence_vectors(many), np.vstack([want[d][i] for d, i in many]))
+    with pytest.raises(StoreError, match="no sentence 9 in document d1"):
+        store.sentence_vectors([("d1", 0), ("d1", 9)])
+
+
 def test_search_text_in_latin_and_cjk(store: Store) -> None:
     store.add_documents([stored("d1", ["中国始终是网络安全的坚定维护者。", "La Chine est aussi victime."]),
                          stored("d2", ["Victime de 100% des attaques_web.", "网络很大。"])])

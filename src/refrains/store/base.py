@@ -111,6 +111,20 @@ class Store(Protocol):
         """Every sentence key ``(doc_id, index)`` and its vector, in a stable order."""
         ...
 
+    def count_sentences(self) -> int:
+        """Number of stored sentences (rows of every document)."""
+        ...
+
+    def vectors_of(self, doc_ids: Iterable[str]) -> tuple[list[tuple[str, int]], np.ndarray]:
+        """The sentence keys and vectors (float32) of the documents ``doc_ids``, ordered by document
+        then index; unknown ids are left out. What a search index reads a slice of the store with."""
+        ...
+
+    def sentence_vectors(self, keys: Sequence[tuple[str, int]]) -> np.ndarray:
+        """The vectors (float32) of the sentences ``keys`` ``(doc_id, index)``, one row per key in
+        that order; a key that is not stored raises :class:`~refrains.errors.StoreError`."""
+        ...
+
     def vector_cache(self, keys: Iterable[str], model: str) -> dict[str, np.ndarray]:
         """Vectors already computed for sentence-text hashes ``keys`` with ``model``."""
         ...

@@ -503,6 +503,33 @@ class PostgresStore:
 
         return self._read(read, snapshot=True)
 
+    def count_sentences(self) -> int:
+        """Number of stored sentences."""
+        return int(self._rows("SELECT count(*) FROM sentences")[0][0])
+
+    def vectors_of(self, doc_ids: Iterable[str]) -> tuple[list[tuple[str, int]], np.ndarray]:
+        """The sentence keys and vectors (float32) of ``doc_ids``, ordered by document then index."""
+        wanted = sorted(set(doc_ids))
+        if not wanted:
+            return [], np.zeros((0, 0), dtype=np.float32)
+        rows = self._rows("SELECT doc_id, idx, vector FROM sentences WHERE doc_id = ANY(%s) ORDER BY doc_id, idx",
+                          (wanted,), binary=True)
+        return [(str(d), int(i)) for d, i, _ in rows], _matrix([v for _, _, v in rows])
+
+    def sentence_vectors(self, keys: Sequence[tuple[str, int]]) -> np.ndarray:
+        """The vectors (float32) of the sentences ``keys``, in that order (one join with the key list)."""
+        if not keys:
+            return np.zeros((0, 0), dtype=np.float32)
+        rows = self._rows("SELECT s.doc_id, s.idx, s.vector FROM sentences s JOIN unnest(%s::text[], %s::int[]) "
+                          "AS k(doc_id, idx) ON s.doc_id = k.doc_id AND s.idx = k.idx",
+                          ([d for d, _ in keys], [i for _, i in keys]), binary=True)
+        found = {(str(d), int(i)): v for d, i, v in rows}
+        missing = [k for k in keys if k not in found]
+        if missing:
+            raise StoreError(f"{self.dsn}: no sentence {missing[0][1]} in document {missing[0][0]} "
+                             f"({len(missing)} of {len(keys)} keys unknown)")
+        return _matrix([found[k] for k in keys])
+
     def vector_cache(self, keys: Iterable[str], model: str) -> dict[str, np.ndarray]:
         """Vectors of sentences whose text hash is in ``keys`` (same embedder only)."""
         if self.get_meta("embedder") not in (None, model):

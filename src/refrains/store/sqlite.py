@@ -340,6 +340,41 @@ class SQLiteStore:
             return keys, np.zeros((0, 0), dtype=np.float32)
         return keys, mat[: len(keys)]
 
+    def count_sentences(self) -> int:
+        """Number of stored sentences."""
+        return int(self._db.execute("SELECT count(*) FROM sentences").fetchone()[0])
+
+    def vectors_of(self, doc_ids: Iterable[str]) -> tuple[list[tuple[str, int]], np.ndarray]:
+        """The sentence keys and vectors (float32) of ``doc_ids``, ordered by document then index."""
+        wanted = sorted(set(doc_ids))
+        keys: list[tuple[str, int]] = []
+        blobs: list[bytes] = []
+        for i in range(0, len(wanted), _IN_CHUNK):
+            chunk = wanted[i : i + _IN_CHUNK]
+            for doc_id, idx, blob in self._db.execute(
+                    f"SELECT doc_id, idx, vector FROM sentences WHERE doc_id IN ({','.join('?' * len(chunk))}) "
+                    "ORDER BY doc_id, idx", chunk):
+                keys.append((doc_id, idx))
+                blobs.append(blob)
+        return keys, _float32(blobs)
+
+    def sentence_vectors(self, keys: Sequence[tuple[str, int]]) -> np.ndarray:
+        """The vectors (float32) of the sentences ``keys``, in that order (one indexed lookup each)."""
+        found: dict[tuple[str, int], bytes] = {}
+        for i in range(0, len(keys), _IN_CHUNK):
+            chunk = keys[i : i + _IN_CHUNK]
+            # a join from the key list: the primary key finds each row (``(doc_id, idx) IN (VALUES ...)``
+            # scans the whole table)
+            rows = self._db.execute(f"WITH k(d, i) AS (VALUES {','.join(['(?, ?)'] * len(chunk))}) "
+                                    "SELECT s.doc_id, s.idx, s.vector FROM k CROSS JOIN sentences s "
+                                    "ON s.doc_id = k.d AND s.idx = k.i", [v for key in chunk for v in key])
+            found.update(((d, i), b) for d, i, b in rows)
+        missing = [k for k in keys if k not in found]
+        if missing:
+            raise StoreError(f"{self.path}: no sentence {missing[0][1]} in document {missing[0][0]} "
+                             f"({len(missing)} of {len(keys)} keys unknown)")
+        return _float32([found[k] for k in keys])
+
     def vector_cache(self, keys: Iterable[str], model: str) -> dict[str, np.ndarray]:
         """Vectors of sentences whose text hash is in ``keys`` (same embedder only)."""
         if self.get_meta("embedder") not in (None, model):
@@ -497,6 +532,17 @@ def _write(db: sqlite3.Connection, changes: AnalysisChanges, facts: dict[str, li
         db.executemany("INSERT INTO facts VALUES (?,?,?,?,?,?,?)",
                        [(doc, f["sentence"], f["kind"], f["text"], json.dumps(f["value"]), f.get("unit"),
                          f.get("confidence")) for doc, fs in facts.items() for f in fs])
+
+
+_IN_CHUNK = 400
+"""Values bound in one ``IN (...)`` list (SQLite's limit on bound variables is 32,766 here, 999 in old builds)."""
+
+
+def _float32(blobs: Sequence[bytes]) -> np.ndarray:
+    """float16 vector blobs stacked into a float32 matrix ((0, 0) when there are none)."""
+    if not blobs:
+        return np.zeros((0, 0), dtype=np.float32)
+    return np.frombuffer(b"".join(blobs), dtype=np.float16).reshape(len(blobs), -1).astype(np.float32)
 
 
 def _statements(sql: str) -> Iterator[str]:

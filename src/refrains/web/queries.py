@@ -11,6 +11,8 @@ computed here too, as numbers; templates only draw them.
 from __future__ import annotations
 
 import itertools
+import logging
+import sqlite3
 import threading
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -23,8 +25,12 @@ import numpy as np
 from refrains.align import AlignSettings, align
 from refrains.corpus import MIN_COUNTABLE_WEIGHT, weight
 from refrains.embed import calibration
+from refrains.errors import StoreError
 from refrains.models import COPY_RELATIONS, Alignment, Document, Link, PointSummary, Story, TalkingPoint
+from refrains.search import SentenceIndex
 from refrains.store import Store
+
+logger = logging.getLogger(__name__)
 
 MAX_LIMIT = 500
 """The largest page a listing endpoint returns."""
@@ -575,51 +581,69 @@ def compare(store: Store, ref_a: str, ref_b: str, settings: AlignSettings | None
 
 # -- search -----------------------------------------------------------------------------------
 class SemanticIndex:
-    """Sentence vectors of the store held in memory for query embedding search.
+    """The store's sentences, searchable by meaning (:class:`refrains.search.SentenceIndex`).
 
-    Rebuilt when the number of documents changes (after an upload) or on ``invalidate()``.
-    The embedder is the one the store was built with (its ``embedder`` metadata).
+    Brought up to date when the number of documents changes (after an upload or an
+    analysis) or on ``invalidate()``: only documents it has not seen are read. A large
+    (compressed) index is kept in the store after it was built or grew by a tenth, so a
+    restarted server reads it instead of every vector. The embedder is the one the store
+    was built with (its ``embedder`` metadata).
     """
+
+    SAVE_GROWTH = 0.1
+    """Share of new sentences after which a compressed index is written back to the store."""
 
     def __init__(self, embedder_name: str | None = None) -> None:
         self._lock = threading.Lock()
         self._count = -1
-        self._keys: list[tuple[str, int]] = []
-        self._matrix = np.zeros((0, 0), dtype=np.float32)
+        self._index: SentenceIndex | None = None
+        self._saved_rows = 0
         self.embedder_name = embedder_name
 
     def invalidate(self) -> None:
-        """Forget the vectors; the next search reloads them."""
+        """Check the store for new documents at the next search."""
         with self._lock:
             self._count = -1
 
-    def _refresh(self, store: Store) -> tuple[list[tuple[str, int]], np.ndarray]:
+    def _name(self, store: Store) -> str:
+        from refrains.embed import DEFAULT_EMBEDDER
+
+        return self.embedder_name or store.get_meta("embedder") or DEFAULT_EMBEDDER
+
+    def _refresh(self, store: Store) -> SentenceIndex:
         with self._lock:
             n = store.count_documents()
-            if n != self._count:
-                self._keys, self._matrix = store.load_vectors()
+            if self._index is None or n != self._count:
+                if self._index is None:
+                    self._index = SentenceIndex.load(store, self._name(store)) or SentenceIndex(0)
+                    self._saved_rows = self._index.rows
+                self._index.update(store)
                 self._count = n
-            return self._keys, self._matrix
+                if not self._index.exact and self._index.rows - self._saved_rows >= self.SAVE_GROWTH * self._index.rows:
+                    self._save(store, self._index)
+            return self._index
+
+    def _save(self, store: Store, index: SentenceIndex) -> None:
+        try:
+            index.save(store, self._name(store))
+            self._saved_rows = index.rows
+        except (StoreError, OSError, sqlite3.Error) as exc:  # a read-only store: searching still works
+            logger.warning("could not keep the search index in the store (%s); it is rebuilt at each start", exc)
 
     def embed(self, store: Store, query: str) -> np.ndarray:
         """The query's unit vector, from the store's own embedder."""
-        from refrains.embed import DEFAULT_EMBEDDER, get_embedder
+        from refrains.embed import get_embedder
 
-        name = self.embedder_name or store.get_meta("embedder") or DEFAULT_EMBEDDER
-        return np.asarray(get_embedder(name).embed([query])[0], dtype=np.float32)
+        return np.asarray(get_embedder(self._name(store)).embed([query])[0], dtype=np.float32)
 
     def search(self, store: Store, query: str, limit: int = 20,
                vector: np.ndarray | None = None) -> list[tuple[str, int, float]]:
         """The ``limit`` sentences closest to ``query`` in meaning, any language: (doc_id, index, cosine)."""
-        keys, mat = self._refresh(store)
-        if not keys or mat.size == 0:
+        index = self._refresh(store)
+        if not index.rows:
             return []
         q = vector if vector is not None else self.embed(store, query)
-        scores = mat @ q
-        k = min(limit, len(keys))
-        top = np.argpartition(-scores, k - 1)[:k]
-        top = top[np.argsort(-scores[top], kind="stable")]
-        return [(keys[i][0], keys[i][1], round(float(scores[i]), 4)) for i in top]
+        return index.search(store, q, limit)
 
 
 def search(store: Store, index: SemanticIndex | None, query: str, mode: str = "all", limit: int = 20,
