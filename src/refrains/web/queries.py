@@ -14,6 +14,7 @@ import itertools
 import logging
 import sqlite3
 import threading
+import time
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
@@ -592,10 +593,15 @@ class SemanticIndex:
 
     SAVE_GROWTH = 0.1
     """Share of new sentences after which a compressed index is written back to the store."""
+    RECHECK_S = 2.0
+    """Seconds between two looks for new documents (counting 100,000 rows costs ~7 ms, more
+    than the rest of a search's own work): an upload through this server invalidates at once,
+    documents that another process adds are found within this time."""
 
     def __init__(self, embedder_name: str | None = None) -> None:
         self._lock = threading.Lock()
         self._count = -1
+        self._checked = 0.0
         self._index: SentenceIndex | None = None
         self._saved_rows = 0
         self.embedder_name = embedder_name
@@ -612,6 +618,10 @@ class SemanticIndex:
 
     def _refresh(self, store: Store) -> SentenceIndex:
         with self._lock:
+            now = time.monotonic()
+            if self._index is not None and self._count >= 0 and now - self._checked < self.RECHECK_S:
+                return self._index
+            self._checked = now
             n = store.count_documents()
             if self._index is None or n != self._count:
                 if self._index is None:
