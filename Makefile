@@ -3,7 +3,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 SEEDS ?= ../shared/seeds
 
-.PHONY: venv demo test lint check-seeds bench bench-full clean browser pg
+.PHONY: venv demo test lint check-seeds bench bench-full bench-search clean browser pg
 
 $(BIN)/refrains: pyproject.toml
 	$(PY) -m venv $(VENV)
@@ -50,3 +50,8 @@ bench: venv
 
 bench-full: venv
 	$(BIN)/python bench/perf.py --size full
+	$(BIN)/python bench/search_scale.py --docs 100000
+
+# Semantic search at archive size alone (a 100,000-document store of copied real articles, ~6 GB, ~20 min).
+bench-search: venv
+	$(BIN)/python bench/search_scale.py --docs 100000

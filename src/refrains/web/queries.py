@@ -600,6 +600,7 @@ class SemanticIndex:
 
     def __init__(self, embedder_name: str | None = None) -> None:
         self._lock = threading.Lock()
+        self._search_lock = threading.Lock()
         self._count = -1
         self._checked = 0.0
         self._index: SentenceIndex | None = None
@@ -649,11 +650,10 @@ class SemanticIndex:
     def search(self, store: Store, query: str, limit: int = 20,
                vector: np.ndarray | None = None) -> list[tuple[str, int, float]]:
         """The ``limit`` sentences closest to ``query`` in meaning, any language: (doc_id, index, cosine)."""
-        index = self._refresh(store)
-        if not index.rows:
-            return []
         q = vector if vector is not None else self.embed(store, query)
-        return index.search(store, q, limit)
+        with self._search_lock:  # an update (another request's refresh) never runs beside a scan
+            index = self._refresh(store)
+            return index.search(store, q, limit) if index.rows else []
 
 
 def search(store: Store, index: SemanticIndex | None, query: str, mode: str = "all", limit: int = 20,
