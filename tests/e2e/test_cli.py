@@ -63,3 +63,19 @@ def test_missing_input_is_a_clear_error(tmp_path: Path) -> None:
     res = run("analyze", str(tmp_path / "nowhere"), "--db", str(tmp_path / "r.db"))
     assert res.returncode == 2
     assert "nowhere" in res.stderr and "no such file" in res.stderr
+
+
+@pytest.mark.slow
+def test_search_finds_a_claim_in_every_language(tmp_path: Path, corpus: Path) -> None:
+    db = tmp_path / "r.db"
+    assert run("analyze", str(corpus), "--db", str(db), "-q").returncode == 0
+    found = run("search", "China has never posed a threat to Belgium", "--db", str(db), "--limit", "3", "--json")
+    assert found.returncode == 0, found.stderr
+    hits = json.loads(found.stdout)["semantic"]
+    # the French statement and both English ones say it; the French one comes first
+    assert {h["language"] for h in hits} == {"en", "fr"} and len({h["document"]["id"] for h in hits}) == 3
+    assert "menace pour la Belgique" in hits[0]["text"]
+    text = run("search", "Belgique", "--db", str(db), "--mode", "text")
+    assert text.returncode == 0 and "containing the words" in text.stdout and "Belgique" in text.stdout
+    assert run("search", "x", "--db", str(tmp_path / "none.db")).returncode == 2
+    assert not (tmp_path / "none.db").exists()  # a mistyped store is not created

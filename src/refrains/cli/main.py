@@ -6,6 +6,7 @@ Examples::
     refrains stories --db refrains.db
     refrains points --db refrains.db
     refrains show 001 --db refrains.db
+    refrains search "China has never posed a threat" --db refrains.db
     refrains batch corpus.jsonl --db refrains.db --workers 2 --analyze
 """
 
@@ -85,6 +86,24 @@ def cmd_show(args: argparse.Namespace) -> int:
         raise RefrainsError(f"{args.doc}: no document with this id, id prefix or path in {redact(args.db)} "
                             "(see `refrains stories` for ids)")
     print(render.document(doc, store))
+    return 0
+
+
+def cmd_search(args: argparse.Namespace) -> int:
+    import json
+
+    from refrains.web.queries import SemanticIndex, search
+
+    if not args.query.strip():
+        raise RefrainsError("give the words to search for, e.g. refrains search \"threat to Belgium\"")
+    if not Path(args.db).exists() and "://" not in args.db:
+        raise RefrainsError(f"{args.db}: no such store; run `refrains analyze PATH --db {args.db}` first")
+    store = open_store(args.db)
+    try:
+        found = search(store, SemanticIndex(), args.query, mode=args.mode, limit=args.limit, language=args.language)
+    finally:
+        store.close()
+    print(json.dumps(found, ensure_ascii=False, indent=1) if args.json else render.search(found))
     return 0
 
 
@@ -190,6 +209,18 @@ def build_parser() -> argparse.ArgumentParser:
     w.add_argument("doc", help="document id, id prefix or path")
     w.add_argument("--db", default=DEFAULT_DB)
     w.set_defaults(func=cmd_show)
+
+    q = sub.add_parser("search", help="sentences closest in meaning to a query, in every language (or containing it)",
+                       epilog='Example: refrains search "China has never posed a threat" --db refrains.db --limit 5')
+    q.add_argument("query", help="words in any language")
+    q.add_argument("--db", default=DEFAULT_DB)
+    q.add_argument("--mode", choices=["semantic", "text", "all"], default="semantic",
+                   help="semantic: closest in meaning, any language (default); text: containing the words as "
+                        "written; all: both lists")
+    q.add_argument("--limit", type=int, default=10, help="hits per list (default 10)")
+    q.add_argument("--language", help="only sentences of documents in this language (ISO code, e.g. fr)")
+    q.add_argument("--json", action="store_true", help="print the hits as JSON")
+    q.set_defaults(func=cmd_search)
 
     from refrains.cli.batch import add_batch_parser
     from refrains.cli.serve import add_serve_parser

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import Any
 
 from refrains.models import Document, Story, TalkingPoint
 from refrains.store import Store
@@ -122,3 +123,19 @@ def quality_markdown(results: Sequence[object], command: str) -> str:
         out += [f"- note: {n}" for n in r.notes]
         out += [f"- time: {r.seconds:.0f} s", ""]
     return "\n".join(out)
+
+
+def search(found: dict[str, Any]) -> str:
+    """Search hits: score, document, language and sentence, best first."""
+    lines: list[str] = []
+    for kind, title in (("semantic", "closest in meaning"), ("text", "containing the words")):
+        hits = found.get(kind) or []
+        if kind == "text" and found.get("mode") == "semantic" or kind == "semantic" and found.get("mode") == "text":
+            continue
+        lines.append(f"{len(hits)} sentences {title} to «{_short(str(found.get('query', '')), 60)}»")
+        for h in hits:
+            doc = h["document"]
+            score = f"{h['score']:.3f}  " if h.get("score") is not None else ""
+            where = f"{doc.get('name') or doc['id']} [{h['language']}{', ' + doc['date'][:10] if doc.get('date') else ''}]"
+            lines.append(f"  {score}{where} #{h['sentence']}: {_short(h['text'], 100)}")
+    return "\n".join(lines)
