@@ -51,6 +51,12 @@ def test_add_has_and_count_documents(store: Store) -> None:
     assert store.add_documents([]) == 0
 
 
+def test_document_ids_are_every_stored_id_sorted(store: Store) -> None:
+    assert store.document_ids() == []
+    store.add_documents([stored(i, [f"Sentence of {i}."]) for i in ("d2", "d10", "a1")])
+    assert store.document_ids() == ["a1", "d10", "d2"]
+
+
 def test_adding_the_same_documents_twice_adds_nothing(store: Store) -> None:
     docs = [stored("d1", ["One sentence.", "Two sentences."]), stored("d2", ["Other text."])]
     assert store.add_documents(docs) == 2

@@ -63,6 +63,10 @@ class Store(Protocol):
         """Number of stored documents."""
         ...
 
+    def document_ids(self) -> list[str]:
+        """The id of every stored document, sorted (a listing's cache finds the new ones by them)."""
+        ...
+
     def documents(self, ids: Iterable[str] | None = None, texts: bool = True) -> list[Document]:
         """All documents (or those of ``ids``), ordered by date then id.
 

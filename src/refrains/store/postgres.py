@@ -424,6 +424,10 @@ class PostgresStore:
         """Number of stored documents."""
         return int(self._rows("SELECT count(*) FROM documents")[0][0])
 
+    def document_ids(self) -> list[str]:
+        """The id of every stored document, sorted (ids are ``COLLATE "C"``: Python's order)."""
+        return [str(r[0]) for r in self._rows("SELECT id FROM documents ORDER BY id")]
+
     def documents(self, ids: Iterable[str] | None = None, texts: bool = True) -> list[Document]:
         """All documents (or those of ``ids``), dated ones first in date order, then by id."""
         cols = doc_cols(texts)

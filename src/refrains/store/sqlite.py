@@ -260,6 +260,10 @@ class SQLiteStore:
         """Number of stored documents."""
         return int(self._db.execute("SELECT count(*) FROM documents").fetchone()[0])
 
+    def document_ids(self) -> list[str]:
+        """The id of every stored document, sorted."""
+        return [str(r[0]) for r in self._db.execute("SELECT id FROM documents ORDER BY id")]
+
     def documents(self, ids: Iterable[str] | None = None, texts: bool = True) -> list[Document]:
         """All documents (or those of ``ids``), dated ones first in date order, then by id."""
         order = " ORDER BY date IS NULL, date, id"

@@ -227,7 +227,7 @@ def documents(state: State, offset: Offset = 0, limit: Limit = 50,
                                                  description="last date, YYYY[-MM[-DD]]")] = None,
               ) -> dict[str, Any]:
     return queries.list_documents(state.store(), language=language, source=source, story=story, since=since,
-                                  until=until, offset=offset, limit=limit).as_dict()
+                                  until=until, offset=offset, limit=limit, catalog=state.catalog).as_dict()
 
 
 @router.get("/documents/{doc:path}", response_model=DocumentDetail, summary="one document: text, links, points")
@@ -266,7 +266,7 @@ def upload(state: State, files: Annotated[list[UploadFile], File(description="on
 
 @router.get("/stories", response_model=StoryPage, summary="stories over time, paginated")
 def stories(state: State, offset: Offset = 0, limit: Limit = 50) -> dict[str, Any]:
-    return queries.list_stories(state.store(), offset, limit).as_dict()
+    return queries.list_stories(state.store(), offset, limit, state.catalog).as_dict()
 
 
 @router.get("/stories/{story}", response_model=StoryOut, summary="one story with its documents by language")

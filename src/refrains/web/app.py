@@ -27,6 +27,7 @@ from urllib.parse import urlsplit
 from refrains.config import Settings, load_settings
 from refrains.errors import ConfigError
 from refrains.store import SERVER_SCHEMES, Store, open_store
+from refrains.web.catalog import Catalog
 from refrains.web.queries import SemanticIndex
 
 DEFAULT_MAX_UPLOAD = 20 * 1024 * 1024
@@ -44,7 +45,8 @@ CSP = ("default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' 
 
 @dataclass
 class WebState:
-    """What every request may need: where the store is, its settings, the write lock, the search index."""
+    """What every request may need: where the store is, its settings, the write lock, the search index
+    and the list of documents kept between requests."""
 
     db: str
     settings: Settings
@@ -53,6 +55,7 @@ class WebState:
     uploads: Path | None = None
     write_lock: threading.Lock = field(default_factory=threading.Lock)
     index: SemanticIndex = field(default_factory=SemanticIndex)
+    catalog: Catalog = field(default_factory=Catalog)
     _local: threading.local = field(default_factory=threading.local)
 
     def store(self) -> Store:

@@ -30,6 +30,7 @@ from refrains.errors import StoreError
 from refrains.models import COPY_RELATIONS, Alignment, Document, Link, PointSummary, Story, TalkingPoint
 from refrains.search import SentenceIndex
 from refrains.store import Store
+from refrains.web.catalog import Catalog
 
 logger = logging.getLogger(__name__)
 
@@ -134,15 +135,21 @@ def paginate(items: Sequence[dict[str, Any]], offset: int, limit: int) -> Page:
 
 
 # -- documents --------------------------------------------------------------------------------
+def _all_documents(store: Store, catalog: Catalog | None) -> list[Document]:
+    """Every document without its text: from the server's catalog when there is one."""
+    return catalog.documents(store) if catalog is not None else store.documents(texts=False)
+
+
 def list_documents(store: Store, *, language: str | None = None, source: str | None = None,
                    story: str | None = None, since: str | None = None, until: str | None = None,
-                   offset: int = 0, limit: int = 50) -> Page:
+                   offset: int = 0, limit: int = 50, catalog: Catalog | None = None) -> Page:
     """Documents in date order, filtered by language, outlet, story and date range.
 
     ``since``/``until`` compare ISO date prefixes (``2020``, ``2020-07``, ``2020-07-25``),
-    both inclusive; undated documents are left out when either is given.
+    both inclusive; undated documents are left out when either is given. ``catalog``: the
+    server's kept list of documents (else the store is read whole).
     """
-    docs = store.documents(texts=False)
+    docs = _all_documents(store, catalog)
     members = {d for s in store.stories() if s.id == story for d in s.documents} if story else set()
     out = []
     for d in docs:
@@ -166,9 +173,9 @@ def list_documents(store: Store, *, language: str | None = None, source: str | N
     return Page(items, len(out), offset, limit)
 
 
-def facets(store: Store) -> dict[str, list[str]]:
+def facets(store: Store, catalog: Catalog | None = None) -> dict[str, list[str]]:
     """The values the document filters can take (languages, outlets)."""
-    docs = store.documents(texts=False)
+    docs = _all_documents(store, catalog)
     return {"languages": sorted({d.language for d in docs}), "outlets": sorted({outlet(d) for d in docs})}
 
 
@@ -256,9 +263,9 @@ def story_view(story: Story, docs: dict[str, Document]) -> dict[str, Any]:
             "outlets": sorted({outlet(docs[d]) for d in story.documents if d in docs})}
 
 
-def list_stories(store: Store, offset: int = 0, limit: int = 50) -> Page:
+def list_stories(store: Store, offset: int = 0, limit: int = 50, catalog: Catalog | None = None) -> Page:
     """Stories over time: dated ones in order of first appearance, then undated ones."""
-    docs = {d.id: d for d in store.documents(texts=False)}
+    docs = {d.id: d for d in _all_documents(store, catalog)}
     items = [story_view(s, docs) for s in store.stories()]
     items.sort(key=lambda s: (s["first_seen"] is None, s["first_seen"] or "", s["id"]))
     return paginate(items, offset, limit)

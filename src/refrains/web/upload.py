@@ -86,4 +86,5 @@ def ingest_files(state: Any, files: list[tuple[str, bytes]]) -> UploadResult:
     finally:
         store.close()
     state.index.invalidate()
+    state.catalog.invalidate()
     return result

@@ -46,7 +46,7 @@ def error_page(request: Request, status: int, message: str) -> HTMLResponse:
 
 @router.get("/", response_class=HTMLResponse)
 def home(request: Request, state: State) -> HTMLResponse:
-    page = queries.list_stories(state.store(), 0, queries.MAX_LIMIT)
+    page = queries.list_stories(state.store(), 0, queries.MAX_LIMIT, state.catalog)
     stories = page.items
     return render(request, "stories.html", title="Stories over time", stories=stories,
                   plot=queries.stories_timeline(stories), total=page.total,
@@ -68,10 +68,10 @@ def documents(request: Request, state: State, offset: Annotated[int, Query(ge=0)
               source: Annotated[str | None, Query(max_length=200)] = None,
               story: Annotated[str | None, Query(max_length=64)] = None) -> HTMLResponse:
     page = queries.list_documents(state.store(), language=language or None, source=source or None,
-                                  story=story or None, offset=offset, limit=limit)
+                                  story=story or None, offset=offset, limit=limit, catalog=state.catalog)
     filters = {k: v for k, v in {"language": language, "source": source, "story": story}.items() if v}
     return render(request, "documents.html", title="Documents", page=page.as_dict(), filters=filters,
-                  facets=queries.facets(state.store()))
+                  facets=queries.facets(state.store(), state.catalog))
 
 
 @router.get("/documents/{doc:path}", response_class=HTMLResponse)
