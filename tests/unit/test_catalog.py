@@ -55,3 +55,15 @@ def test_listings_with_the_catalog_equal_listings_from_the_store(tmp_path: Path)
         assert queries.list_documents(store, catalog=cat, **kw) == queries.list_documents(store, **kw)
     assert queries.facets(store, cat) == queries.facets(store)
     assert queries.list_stories(store, catalog=cat) == queries.list_stories(store)
+
+
+def test_a_server_warms_its_document_list_and_search_index(tmp_path: Path) -> None:
+    from refrains.web.app import create_app
+
+    store = open_store(tmp_path / "s.db")
+    store.add_documents([stored(f"d{i}", [f"Sentence {j} of {i}." for j in range(3)], dim=64, seed=i)
+                         for i in range(5)])
+    state = create_app(tmp_path / "s.db").state.web
+    state.warm()
+    assert [d.id for d in state.catalog.documents(store)] == [f"d{i}" for i in range(5)]
+    assert state.index._index is not None and state.index._index.rows == 15  # read before any search

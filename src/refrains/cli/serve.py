@@ -11,6 +11,7 @@ from __future__ import annotations
 import argparse
 import os
 import sys
+import threading
 from typing import Any
 
 from refrains.errors import RefrainsError
@@ -52,6 +53,8 @@ def cmd_serve(args: argparse.Namespace) -> int:
     print(f"refrains: serving {redact(args.db)} on http://{args.host}:{args.port}/ "
           f"(writes {'need the token' if token else 'open to this machine only'}; Ctrl-C stops)",
           file=sys.stderr, flush=True)
+    # a large store's document list and search index are read while the server starts listening
+    threading.Thread(target=app.state.web.warm, name="refrains-warm", daemon=True).start()
     uvicorn.run(app, host=args.host, port=args.port, log_level=args.log_level, access_log=args.log_level == "debug")
     return 0
 

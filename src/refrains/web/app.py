@@ -17,6 +17,7 @@ Security, by default:
 from __future__ import annotations
 
 import hmac
+import logging
 import threading
 from collections.abc import Awaitable, Callable, MutableMapping
 from dataclasses import dataclass, field
@@ -29,6 +30,8 @@ from refrains.errors import ConfigError
 from refrains.store import SERVER_SCHEMES, Store, open_store
 from refrains.web.catalog import Catalog
 from refrains.web.queries import SemanticIndex
+
+logger = logging.getLogger(__name__)
 
 DEFAULT_MAX_UPLOAD = 20 * 1024 * 1024
 LOCAL_HOSTS = frozenset({"127.0.0.1", "localhost", "::1"})
@@ -65,6 +68,15 @@ class WebState:
             st = open_store(self.db)
             self._local.store = st
         return st
+
+    def warm(self) -> None:
+        """Read the document list and the search index now, so that a large store's first page
+        and first search answer at once (``refrains serve`` runs this in a background thread)."""
+        try:
+            self.catalog.documents(self.store())
+            self.index.warm(self.store())
+        except Exception:  # a request meets, and reports, the same problem
+            logger.warning("could not read the document list and search index ahead of requests", exc_info=True)
 
     def check_token(self, given: str | None) -> bool:
         """Whether a write is allowed with the token ``given`` (always, when the server has none)."""

@@ -648,6 +648,11 @@ class SemanticIndex:
         except (StoreError, OSError, sqlite3.Error) as exc:  # a read-only store: searching still works
             logger.warning("could not keep the search index in the store (%s); it is rebuilt at each start", exc)
 
+    def warm(self, store: Store) -> None:
+        """Read or build the index now, ahead of the first search."""
+        with self._search_lock:
+            self._refresh(store)
+
     def embed(self, store: Store, query: str) -> np.ndarray:
         """The query's unit vector, from the store's own embedder."""
         from refrains.embed import get_embedder
