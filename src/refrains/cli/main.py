@@ -115,7 +115,8 @@ def cmd_eval(args: argparse.Namespace) -> int:
 
     if args.embedder:
         os.environ["REFRAINS_EMBEDDER"] = args.embedder
-    names = ["tatoeba", "semeval2022-t8", "wmt21", "seeds", "facts"] if args.benchmark == "all" else [args.benchmark]
+    names = (["tatoeba", "semeval2022-t8", "wmt21", "seeds", "facts", "claims"] if args.benchmark == "all"
+             else [args.benchmark])
     if args.data and len(names) > 1:
         raise RefrainsError("--data names one benchmark's folder; give a benchmark name with it")
     results = []
@@ -184,9 +185,10 @@ def build_parser() -> argparse.ArgumentParser:
                        epilog="Examples: refrains eval tatoeba --data ../shared/benchmarks/tatoeba-laser\n"
                               "          refrains eval facts --markdown docs/facts.md",
                        formatter_class=argparse.RawDescriptionHelpFormatter)
-    e.add_argument("benchmark", choices=["tatoeba", "semeval2022-t8", "wmt21", "seeds", "facts", "all"],
+    e.add_argument("benchmark", choices=["tatoeba", "semeval2022-t8", "wmt21", "seeds", "facts", "claims", "all"],
                    help="facts: numbers, dates, places, people and organisations on the hand-labelled "
-                        "sentences of tests/golden/facts_labels.jsonl")
+                        "sentences of tests/golden/facts_labels.jsonl; claims: fact-checked claim retrieval "
+                        "(SemEval-2025 T7, MultiClaim files) by the cross-lingual search")
     e.add_argument("--data", help="folder holding the benchmark file (default ../shared/benchmarks/<name>; "
                    "for facts, the labels file)")
     e.add_argument("--limit", type=int, help="use only the first N items (pairs, documents, sentences)")

@@ -33,13 +33,15 @@ class EvalResult:
 
 Runner = Callable[[Path, int | None], EvalResult]
 
-MODULES = {"tatoeba": "tatoeba", "semeval2022-t8": "semeval", "wmt21": "wmt21", "seeds": "seeds", "facts": "facts"}
+MODULES = {"tatoeba": "tatoeba", "semeval2022-t8": "semeval", "wmt21": "wmt21", "seeds": "seeds", "facts": "facts",
+           "claims": "claims"}
 DEFAULT_DIRS = {
     "tatoeba": "tatoeba-laser",
     "semeval2022-t8": "semeval2022-t8",
     "wmt21": "wmt21-doc-translations",
     "seeds": "seeds",
     "facts": "tests/golden/facts_labels.jsonl",
+    "claims": "semeval2025-t7-claim-retrieval-trial",
 }
 
 
@@ -59,7 +61,7 @@ def run_benchmark(name: str, data: str | Path | None = None, limit: int | None =
     """Run benchmark ``name`` on ``data`` (a folder holding a file of the benchmark's format).
 
     Args:
-        name: tatoeba, semeval2022-t8, wmt21, seeds or facts.
+        name: tatoeba, semeval2022-t8, wmt21, seeds, facts or claims.
         data: the folder (or file); defaults to the copy in ../shared/benchmarks.
         limit: use only the first ``limit`` items (pairs, documents, sentences per language).
     """
