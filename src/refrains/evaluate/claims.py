@@ -46,20 +46,31 @@ def _original(field: str) -> str:
     return ""
 
 
-def _rows(path: Path) -> list[dict[str, str]]:
+def _rows(path: Path, needed: tuple[str, ...]) -> list[dict[str, str]]:
+    """The rows of a CSV file that has the columns ``needed`` (else a ConfigError naming the file)."""
     csv.field_size_limit(min(sys.maxsize, 2**31 - 1))
-    with path.open(encoding="utf-8", newline="") as f:
-        return list(csv.DictReader(f))
+    try:
+        with path.open(encoding="utf-8", newline="") as f:
+            reader = csv.DictReader(f)
+            lacking = [c for c in needed if c not in (reader.fieldnames or [])]
+            if lacking:
+                raise ConfigError(f"{path}: no column {', '.join(lacking)} (a MultiClaim file has "
+                                  f"{', '.join(needed)}); is it the right file?")
+            return list(reader)
+    except (UnicodeDecodeError, csv.Error) as exc:
+        raise ConfigError(f"{path}: not a readable UTF-8 CSV file ({exc})") from exc
 
 
 def load(folder: Path) -> tuple[dict[str, str], dict[str, str], list[tuple[str, str, str]]]:
     """Fact-check texts, post texts and gold (post, fact-check, language pair) triples."""
     checks = {r["fact_check_id"]: "\n".join(t for t in (_original(r.get("title", "")), _original(r.get("claim", ""))) if t)
-              for r in _rows(find_file(folder, ["*fact_checks*.csv"], "MultiClaim fact-checks (.csv)"))}
+              for r in _rows(find_file(folder, ["*fact_checks*.csv"], "MultiClaim fact-checks (.csv)"),
+                         ("fact_check_id", "claim"))}
     posts = {r["post_id"]: "\n".join(t for t in (_original(r.get("text", "")), _original(r.get("ocr", ""))) if t)
-             for r in _rows(find_file(folder, ["*posts*.csv"], "MultiClaim posts (.csv)"))}
+             for r in _rows(find_file(folder, ["*posts*.csv"], "MultiClaim posts (.csv)"), ("post_id", "text"))}
     gold = [(r["post_id"], r["fact_check_id"], r.get("pair_lang") or "?")
-            for r in _rows(find_file(folder, ["*mapping*.csv", "*pairs*.csv"], "MultiClaim post-fact-check pairs (.csv)"))]
+            for r in _rows(find_file(folder, ["*mapping*.csv", "*pairs*.csv"], "MultiClaim post-fact-check pairs (.csv)"),
+                  ("post_id", "fact_check_id"))]
     missing = [g for g in gold if g[0] not in posts or g[1] not in checks]
     if missing:
         raise ConfigError(f"{folder}: {len(missing)} gold pairs name a post or fact-check that is not in the files "
