@@ -4,9 +4,9 @@
 ``refrains analyze`` does, with the expensive middle spread over the workers of a Ray
 cluster (Ray Data, one embedding model per worker)::
 
-    driver   Pipeline.read(paths) -> skip documents already stored (Pipeline._new) -> ray.data
+    driver   Pipeline.read(paths) -> skip documents already stored (Pipeline.unseen) -> ray.data
     workers  refrains.workers.process: Pipeline.prepare -> embed -> minhash -> Pipeline.facts_of
-    driver   Pipeline._store, one transaction per batch, in input order
+    driver   Pipeline.store_batch, one transaction per batch, in input order
 
 The workers run :func:`refrains.workers.process`, the very function the local worker pool
 of ``refrains analyze`` runs, and the driver writes through the very method
@@ -266,7 +266,7 @@ def choose_batch_embedder(pipe: Pipeline, paths: Sequence[str | Path]) -> str:
             if name not in available():
                 get_embedder(name)  # raises the usual "unknown embedder" error (known ones are not loaded here)
         store.set_meta("embedder", name)
-    pipe._check_embedder()  # the same refusal as refrains analyze for a store built with another
+    pipe.check_embedder()  # the same refusal as refrains analyze for a store built with another
     return pipe.embedder_name
 
 
@@ -298,16 +298,16 @@ def ingest_batch(pipe: Pipeline, paths: Sequence[str | Path], cluster: RayCluste
     result = IngestResult()
     try:
         embedder = choose_batch_embedder(pipe, paths)
-        with pipe._timed("ingest"):
-            for chunk in _chunks(pipe._new(pipe.read(paths), result), max(1, chunk_docs)):
+        with pipe.timed("ingest"):
+            for chunk in _chunks(pipe.unseen(pipe.read(paths), result), max(1, chunk_docs)):
                 done: list[Processed | InputError] = []
                 for item in cluster.process(chunk, settings, embedder, facts and settings.facts):
                     done.append(item)
                     if len(done) >= settings.batch_size:
-                        pipe._store(done, result)
+                        pipe.store_batch(done, result)
                         done = []
                 if done:
-                    pipe._store(done, result)
+                    pipe.store_batch(done, result)
         return result
     except Exception as exc:
         _reraise_worker_error(exc)

@@ -229,7 +229,8 @@ class Pipeline:
             return np.zeros((0, self.embedder.dim), dtype=np.float32)
         return np.stack([cached[h] for h in hashes]).astype(np.float32)
 
-    def _check_embedder(self) -> None:
+    def check_embedder(self) -> None:
+        """Record the embedder in a new store; refuse one built with another (ConfigError)."""
         stored = self.store.get_meta("embedder")
         if stored is None:
             self.store.set_meta("embedder", self.embedder.name)
@@ -262,8 +263,8 @@ class Pipeline:
             self.store.set_meta("embedder", choose_embedder([_language_of(x) for x in listed
                                                              if not isinstance(x, InputError)]))
             items = listed
-        self._check_embedder()
-        batches = _chunks(self._new(items, result), max(1, self.settings.batch_size))
+        self.check_embedder()
+        batches = _chunks(self.unseen(items, result), max(1, self.settings.batch_size))
         workers = self.settings.workers or default_workers()
         head: list[list[RawDocument | Prepared]] = []
         if workers > 1:  # a pool only pays when there are at least three batches
@@ -271,20 +272,20 @@ class Pipeline:
                 head.append(batch)
                 if len(head) > 2:
                     break
-        with self._timed("ingest"):
+        with self.timed("ingest"):
             if len(head) > 2:
                 with Pool(self.settings, self.embedder_name, workers) as pool:
                     for done in pool.map(itertools.chain(head, batches), self.settings.facts):
-                        self._store(done, result)
+                        self.store_batch(done, result)
                 for k, v in pool.timings.items():  # worker seconds, summed over workers
                     self.timings["workers." + k] = self.timings.get("workers." + k, 0.0) + v
             else:
                 for batch in itertools.chain(head, batches):
-                    self._store(process(self, batch, facts=self.settings.facts), result)
+                    self.store_batch(process(self, batch, facts=self.settings.facts), result)
         return result
 
-    def _new(self, items: Iterable[RawDocument | InputError | Prepared],
-             result: IngestResult) -> Iterator[RawDocument | Prepared]:
+    def unseen(self, items: Iterable[RawDocument | InputError | Prepared],
+               result: IngestResult) -> Iterator[RawDocument | Prepared]:
         """Items not stored yet (nor seen earlier in this input); errors go to ``result``."""
         pending: set[str] = set()
         for item in items:
@@ -305,7 +306,7 @@ class Pipeline:
             pending.add(doc_id)
             yield item
 
-    def _store(self, done: Sequence[Processed | InputError], result: IngestResult) -> None:
+    def store_batch(self, done: Sequence[Processed | InputError], result: IngestResult) -> None:
         """Write one processed batch (one transaction) and remember its facts."""
         stored = []
         for item in done:
@@ -316,12 +317,13 @@ class Pipeline:
             stored.append(StoredDocument(p.document, tuple(p.sentences), item.vectors, item.minhash))
             if item.facts is not None:
                 self._facts[p.document.id] = item.facts
-        with self._timed("store"):
+        with self.timed("store"):
             self.store.add_documents(stored)
         result.added.extend(s.document.id for s in stored)
         self.progress("ingest", len(result.added), None)
 
-    def _timed(self, stage: str) -> _Timer:
+    def timed(self, stage: str) -> _Timer:
+        """A context that adds its wall time to ``timings[stage]``."""
         return _Timer(self.timings, stage)
 
     def corpus(self) -> Corpus:
@@ -386,7 +388,7 @@ class Pipeline:
         if not self.settings.facts:
             return {}
         out: dict[str, list[dict[str, Any]]] = {}
-        with self._timed("facts"):
+        with self.timed("facts"):
             for d in corpus.documents:
                 if only is not None and d.id not in only:
                     continue
@@ -402,22 +404,22 @@ class Pipeline:
                 are searched and aligned; stories and talking points are then updated
                 from all links (a cheap pass over stored evidence). None re-analyses all.
         """
-        with self._timed("load"):
+        with self.timed("load"):
             corpus = self.corpus()
         only = set(new) if new is not None else None
         self.progress("link", 0, len(corpus.documents))
-        with self._timed("link"):
+        with self.timed("link"):
             links, alignments, kept = self._link(corpus, only)
-        with self._timed("stories"):
+        with self.timed("stories"):
             stories = cluster_stories(corpus.documents, links)
-        with self._timed("points"):
+        with self.timed("points"):
             stored_points = [] if only is None else self.store.points(texts=False)
             if only is None or self.store.get_meta("points_mining") != MINING:
                 points = mine_points(corpus, [alignment_of(ln) for ln in kept] + alignments, links)
             else:  # the stored points stand where the new documents' sentences do not reach
                 points = update_points(corpus, alignments, links, only, stored_points, kept)
         found = self.facts(corpus, only)
-        with self._timed("save"):
+        with self.timed("save"):
             if only is None:
                 self.store.save_analysis(links, stories, points, found)
             else:
@@ -429,7 +431,7 @@ class Pipeline:
             self.store.set_meta("points_mining", MINING)
             state, self._neighbourhoods = self._neighbourhoods, None
             self.store.set_blob(BLOB_KEY, state.to_bytes() if state is not None else None)
-        with self._timed("search_index"):  # what `refrains serve` searches (refrains.search)
+        with self.timed("search_index"):  # what `refrains serve` searches (refrains.search)
             keep_up_to_date(self.store, self.embedder.name)
         facts = self.store.facts()
         points = annotate_points(points, facts)

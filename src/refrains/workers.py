@@ -75,21 +75,21 @@ def process(pipe: Pipeline, raws: Sequence[RawDocument | Prepared], cache: Vecto
 
     done: list[Processed | InputError] = []
     prepared: list[Prepared] = []
-    with pipe._timed("prepare"):
+    with pipe.timed("prepare"):
         for raw in raws:
             try:
                 prepared.append(raw if isinstance(raw, Prepared) else pipe.prepare(raw))
             except InputError as exc:
                 done.append(exc)
     texts = [s.text for p in prepared for s in p.sentences]
-    with pipe._timed("embed"):
+    with pipe.timed("embed"):
         vecs = cache.embed(texts, pipe.embedder.embed) if cache is not None else pipe.embed(texts)
     row = 0
     for p in prepared:
         n = len(p.sentences)
-        with pipe._timed("fingerprint"):
+        with pipe.timed("fingerprint"):
             sig = minhash(p.document.text)
-        with pipe._timed("facts"):
+        with pipe.timed("facts"):
             found = pipe.facts_of(p) if facts else None
         done.append(Processed(p, np.asarray(vecs[row : row + n], dtype=np.float32), sig, found))
         row += n
