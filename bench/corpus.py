@@ -4,7 +4,7 @@
 
 Writes ``OUT`` (JSONL: text, title, date, source, url — what ``refrains analyze`` reads)
 and ``OUT.truth.json`` (the rates, and for every document its content id, kind, source
-document and inserted talking points).
+document, the source articles its sentences come from and inserted talking points).
 
 Sentences come from ../shared/benchmarks: WMT21 documents with their human and machine
 translations (de, fr, en, is, ja, ru; sentence-aligned) and SemEval-2022 T8 articles
@@ -274,8 +274,10 @@ def generate(n: int, seed: int = 7, words: int = 500) -> Iterator[tuple[dict[str
     for i in range(n):
         doc = gen.make()
         rec = gen.render(i, doc, dates)
+        articles = sorted({ref[0] for unit in doc.units for ref in unit if ref is not None})
         yield rec, {"i": i, "id": document_id(rec["text"]), "kind": doc.kind, "of": doc.of, "lang": doc.lang,
-                    "points": doc.points, "words": _words(rec["text"]) if doc.lang != "ja" else len(rec["text"]) // 3}
+                    "points": doc.points, "articles": articles,
+                    "words": _words(rec["text"]) if doc.lang != "ja" else len(rec["text"]) // 3}
 
 
 def write(n: int, out: Path, seed: int = 7, words: int = 500) -> dict[str, Any]:
