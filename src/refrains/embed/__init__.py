@@ -36,7 +36,8 @@ class Embedder(Protocol):
         ...
 
 
-COSINE_SCALES = {"usem3": (0.101, 0.088), "e5": (0.767, 0.030), "usem3+e5": (0.663, 0.033)}
+COSINE_SCALES = {"usem3": (0.101, 0.088), "e5": (0.767, 0.030), "usem3+e5": (0.663, 0.033),
+                 "usem3+e5map": (0.101, 0.088)}
 """Unrelated-pair cosine mean and spread of the bundled embedders, by name (no model load)."""
 
 
@@ -101,6 +102,12 @@ def _e5() -> Embedder:
     return E5Embedder()
 
 
+def _mapped() -> Embedder:
+    from refrains.embed.mapped import MappedEmbedder
+
+    return MappedEmbedder()
+
+
 def _combined() -> Embedder:
     from refrains.embed.combined import CombinedEmbedder
 
@@ -110,5 +117,6 @@ def _combined() -> Embedder:
 register_embedder("usem3", _usem3)
 register_embedder("usem3+e5", _combined)
 register_embedder("e5", _e5)
+register_embedder("usem3+e5map", _mapped)
 
 __all__ = ["DEFAULT_EMBEDDER", "Embedder", "available", "get_embedder", "register_embedder"]
