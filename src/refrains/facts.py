@@ -36,7 +36,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import Any, NamedTuple
 
-from refrains.facts_names import lexicon, organizations, people, places
+from refrains.facts_names import _matches_at, _trie, lexicon, organizations, people, places
 
 __all__ = ["KINDS", "Fact", "date_spans", "dates", "drift", "extract_facts", "numbers", "organizations", "people",
            "places"]
@@ -194,6 +194,47 @@ def _number_pattern(language: str) -> re.Pattern[str]:
     )
 
 
+_DIGIT_RUN = re.compile(r"\d+")
+_CUR_FIRST = re.compile("[" + "".join(sorted({re.escape(c[0]) for c in _CURRENCY})) + "]", re.IGNORECASE)
+"""The first characters of the currencies, as :func:`_number_pattern` matches them (case-insensitively)."""
+_CUR_REACH = max(map(len, _CURRENCY)) + 1
+"""How far before its first digit a number's match can begin: a currency and one space."""
+
+
+def _number_matches(pattern: re.Pattern[str], text: str) -> list[re.Match[str]]:
+    """``list(pattern.finditer(text))`` for a :func:`_number_pattern`, tried only where a match can begin.
+
+    The pattern opens with an optional currency, so the regex engine cannot skip ahead to
+    anything and tries a dozen branches at every character; a sentence has a few digits.
+    A match begins at the first digit of its number, which no ASCII digit precedes, or at
+    a currency at most :data:`_CUR_REACH` characters before a digit. Trying those places in
+    order, each from the end of the last match, is what ``finditer`` does (every match is
+    non-empty, and a lookbehind sees the text before where a match is tried).
+
+    Examples:
+        >>> p = _number_pattern("en")
+        >>> [m.group(0) for m in _number_matches(p, "US$ 5 and €3.2 billion, COVID-19, 2020 and ५5")]
+        ['US$ 5', '€3.2 billion', '2020', '५5']
+    """
+    out: list[re.Match[str]] = []
+    pos = done = 0  # pos: where the next match may begin; done: every place before it has been tried
+    for run in _DIGIT_RUN.finditer(text):
+        a, b = run.span()
+        if b <= pos:
+            continue
+        starts = [c.start() for c in _CUR_FIRST.finditer(text, max(pos, done, a - _CUR_REACH), a)]
+        if run.group(0).isascii():  # inside a run of ASCII digits the number's lookbehind fails
+            starts.append(a)
+        else:  # other scripts' digits ("५") are \d but not [0-9]: any of them may begin one
+            starts += range(a, b)
+        for p in starts:
+            if p >= pos and (m := pattern.match(text, p)) is not None:
+                out.append(m)
+                pos = m.end()
+        done = b
+    return out
+
+
 @functools.cache
 def _word_pattern(language: str) -> re.Pattern[str] | None:
     if language == "de":
@@ -329,7 +370,7 @@ def _numbers(sentence: str, text: str, language: str, skip: list[tuple[int, int]
             for digits, mag in re.findall(r"(\d+(?:\.\d+)?)\s?([亿億兆万萬千]?)", m.group(0)):
                 value += float(digits) * _CJK_MAGNITUDE.get(mag, 1.0)
             add(m.start(), m.end(), value, _counted_noun(text, m.end(), language), 1.0)
-    for m in _number_pattern(language).finditer(text) if digit else ():
+    for m in _number_matches(_number_pattern(language), text) if digit else ():
         if not free(m.start("num"), m.end("num")):
             continue
         parsed = _parse_number(m.group("num"), m.group("sep"), language)
@@ -514,6 +555,12 @@ def _number_table(language: str) -> tuple[dict[str, float], frozenset[str]]:
     return table, frozenset(lexicon().get("number_words_vague", {}).get(language, "").split())
 
 
+@functools.lru_cache(maxsize=100_000)
+def _table_word(word: str, language: str) -> float | None:
+    """:func:`_table_value` with ``language``'s table, remembered: most words are no number, and recur."""
+    return _table_value(word, language, _number_table(language)[0])
+
+
 def _table_value(word: str, language: str, table: dict[str, float]) -> float | None:
     w = word.lower()
     if w in table:
@@ -535,10 +582,10 @@ def _table_numbers(sentence: str, language: str, taken: list[tuple[int, int]]) -
         >>> [f.value for f in numbers("خلال الأربع وعشرين ساعة", "ar")]
         [24.0]
     """
-    table, vague = _number_table(language)
+    vague = _number_table(language)[1]
     runs: list[list[tuple[int, int, float]]] = []
     for m in re.finditer(r"[^\W\d_]+", sentence):
-        value = _table_value(m.group(0), language, table)
+        value = _table_word(m.group(0), language)
         if value is None:
             continue
         if runs and sentence[runs[-1][-1][1]:m.start()].isspace():
@@ -587,6 +634,23 @@ _CJK_DATE_CHAR = re.compile(r"[年月日号前昨今去]")
 _DIGIT = re.compile(r"\d")
 
 
+def _at_runs(pattern: re.Pattern[str], text: str, runs: list[int]) -> list[re.Match[str]]:
+    r"""``list(pattern.finditer(text))`` for a pattern whose matches begin at ``runs``, the
+    starts of the runs of digits of ``text``, tried there only.
+
+    Such a pattern opens with a lookbehind the regex engine cannot skip ahead with, so a
+    search tries it at every character; trying the starts in order, each from the end of
+    the last match, is what ``finditer`` does (the matches are non-empty).
+
+    Examples:
+        >>> p = re.compile(r"(?<![\d.])(?P<y>(?:19|20)\d\d)(?!\d)")
+        >>> t = "In 2020, 12019 and 1.2020, then 2021"
+        >>> [m.span() for m in _at_runs(p, t, [r.start() for r in _DIGIT_RUN.finditer(t)])]
+        [(3, 7), (32, 36)]
+    """
+    return _matches_at(pattern, text, runs)
+
+
 class _DatePattern(NamedTuple):
     """A date pattern, and what a sentence must contain for it to match at all.
 
@@ -594,12 +658,15 @@ class _DatePattern(NamedTuple):
     succeeds on any text the pattern matches (the month or "ago" words it cannot do
     without, see :func:`_bounded`). Both are checked at most once per sentence, so that a
     sentence skips the patterns that cannot match it instead of scanning it with each.
+    ``at_runs``: every match begins where a run of digits does (the pattern opens with a
+    digit after a lookbehind that refuses one), so it is tried only there (:func:`_at_runs`).
     """
 
     kind: str
     pattern: re.Pattern[str]
     digit: bool = False
     need: re.Pattern[str] | None = None
+    at_runs: bool = False
 
 
 def _bounded(words: Iterable[str]) -> re.Pattern[str]:
@@ -612,47 +679,18 @@ def _bounded(words: Iterable[str]) -> re.Pattern[str]:
     return re.compile(rf"(?<!\w)(?:{_trie(words)})(?!\w)", re.IGNORECASE)
 
 
-def _trie(words: Iterable[str]) -> str:
-    """A regex for exactly the strings ``words``, common prefixes factored out.
-
-    The regex engine tries the branches of an alternation one by one at each position, so
-    a search for any of a hundred month and weekday names costs a hundred tries per word
-    of the text; factored, a handful. It matches the same strings, so a search finds one
-    exactly when the plain alternation would (which branch wins may differ: for gates).
-
-    Examples:
-        >>> _trie(["mar", "mars", "march", "may", "mai"])
-        'ma(?:i|r(?:ch|s)?|y)'
-        >>> _trie(["a", ""]), _trie([])
-        ('(?:a)?', '')
-    """
-    root: dict[str, Any] = {}
-    for word in words:
-        node = root
-        for ch in word:
-            node = node.setdefault(ch, {})
-        node[""] = {}  # a word ends here
-
-    def emit(node: dict[str, Any]) -> str:
-        branches = [re.escape(ch) + emit(child) for ch, child in sorted(node.items()) if ch]
-        if not branches:
-            return ""
-        if "" in node:
-            return "(?:" + "|".join(branches) + ")?"
-        return branches[0] if len(branches) == 1 else "(?:" + "|".join(branches) + ")"
-
-    return emit(root)
-
-
 _CJK_DATES = [
     _DatePattern("ymd", re.compile(r"(?P<y>(?:19|20)\d\d)\s*年\s*(?P<m>\d{1,2})\s*月\s*(?P<d>\d{1,2})\s*[日号號]"),
                  digit=True),
     _DatePattern("ym", re.compile(r"(?P<y>(?:19|20)\d\d)\s*年\s*(?P<m>\d{1,2})\s*月(?!\s*\d)"), digit=True),
     _DatePattern("ym_rel", re.compile(r"去年\s*(?P<m>\d{1,2})\s*月"), digit=True),
-    _DatePattern("md", re.compile(r"(?<![\d年])(?P<m>\d{1,2})\s*月\s*(?P<d>\d{1,2})\s*[日号號]"), digit=True),
-    _DatePattern("m", re.compile(r"(?<![\d年])(?P<m>\d{1,2})\s*月(?![\d份]*[日号])(?!\s*\d)"), digit=True),
-    _DatePattern("d", re.compile(r"(?<![\d月.])(?P<d>\d{1,2})\s*[日号](?![本元])"), digit=True),
-    _DatePattern("y", re.compile(r"(?<![\d.])(?P<y>(?:19|20)\d\d)\s*年(?!\s*\d{1,2}\s*月)(?!代)"), digit=True),
+    _DatePattern("md", re.compile(r"(?<![\d年])(?P<m>\d{1,2})\s*月\s*(?P<d>\d{1,2})\s*[日号號]"), digit=True,
+                 at_runs=True),
+    _DatePattern("m", re.compile(r"(?<![\d年])(?P<m>\d{1,2})\s*月(?![\d份]*[日号])(?!\s*\d)"), digit=True,
+                 at_runs=True),
+    _DatePattern("d", re.compile(r"(?<![\d月.])(?P<d>\d{1,2})\s*[日号](?![本元])"), digit=True, at_runs=True),
+    _DatePattern("y", re.compile(r"(?<![\d.])(?P<y>(?:19|20)\d\d)\s*年(?!\s*\d{1,2}\s*月)(?!代)"), digit=True,
+                 at_runs=True),
     _DatePattern("y_rel", re.compile(r"去年")),
     _DatePattern("day_rel", re.compile(r"(?P<rel>昨天|昨日|今天|今日|本日)")),
     _DatePattern("ago", re.compile(r"(?:\d+|[一二两三四五六七八九十]+)\s*(?:个|か|ヶ)?\s*(?:年|月|周|週間|天|日|小时|時間)前")),
@@ -699,11 +737,11 @@ def _date_patterns(language: str) -> list[_DatePattern]:
     flags = re.IGNORECASE
     pats: list[_DatePattern] = [
         _DatePattern("ymd", re.compile(r"(?<![\d.])(?P<y>(?:19|20)\d\d)[-/.](?P<m>\d{1,2})[-/.](?P<d>\d{1,2})(?![\d])"),
-                     digit=True),
+                     digit=True, at_runs=True),
         _DatePattern("ymd", re.compile(r"(?<![\d.])(?P<d>\d{1,2})[./](?P<m>\d{1,2})[./](?P<y>(?:19|20)\d\d)(?!\d)"),
-                     digit=True),
+                     digit=True, at_runs=True),
         _DatePattern("ymd", re.compile(rf"(?<!\w)(?P<d>\d{{1,2}})(?:er|\.|st|nd|rd|th|-?го)?\s+(?:de\s+)?(?P<mon>{mon})"
-                                       rf"\.?,?\s+(?:de\s+|del\s+)?{y}", flags), digit=True, need=month),
+                                       rf"\.?,?\s+(?:de\s+|del\s+)?{y}", flags), digit=True, need=month, at_runs=True),
         _DatePattern("ymd", re.compile(rf"(?<!\w)(?P<mon>{mon})\.?\s+(?P<d>\d{{1,2}})(?:st|nd|rd|th)?,?\s+{y}", flags),
                      digit=True, need=month),
         _DatePattern("ym_rel", re.compile(rf"(?<!\w)(?:in\s+|en\s+|im\s+)?(?P<mon>{mon})\s+(?:of\s+)?(?:{_REL_LAST_YEAR})",
@@ -715,7 +753,7 @@ def _date_patterns(language: str) -> list[_DatePattern]:
         _DatePattern("md", re.compile(rf"(?<!\w)(?P<mon>{mon})\.?\s+(?P<d>\d{{1,2}})(?:st|nd|rd|th)?(?![\d.,]*\d)", flags),
                      digit=True, need=month),
         _DatePattern("md", re.compile(rf"(?<![\w.,])(?P<d>\d{{1,2}})(?:er|\.|st|nd|rd|th|-?го)?\s+(?:de\s+)?(?P<mon>{mon})"
-                                      rf"(?!\w)", flags), digit=True, need=month),
+                                      rf"(?!\w)", flags), digit=True, need=month, at_runs=True),
         _DatePattern("d", re.compile(r"\b(?:on|since|from|until|by)\s+(?:the\s+)?(?P<d>\d{1,2})(?:st|nd|rd|th)\b|"
                                      r"\b(?:le|depuis le|du)\s+(?P<d2>\d{1,2})(?:er)?(?=\s*[,.;]|\s+(?:au|et)\b)|"
                                      r"\bam\s+(?P<d3>\d{1,2})\.(?=\s*[,;]|\s+(?:und|bis)\b)", flags), digit=True),
@@ -733,7 +771,8 @@ def _date_patterns(language: str) -> list[_DatePattern]:
         num = r"(?:\d+|[^\W\d_]+)"
         pats.append(_DatePattern("ago", re.compile(rf"(?<!\w)(?:(?:{a})\s+{num}\s+(?:{u})\w*|{num}\s+(?:{u})\w*\s+(?:{a}))"
                                                    rf"(?!\w)", flags), need=_bounded(ago)))
-    pats.append(_DatePattern("y", re.compile(r"(?<![\d.,/:-])(?P<y>(?:19|20)\d\d)(?![\d.,]*\d|[-/.:]\d)"), digit=True))
+    pats.append(_DatePattern("y", re.compile(r"(?<![\d.,/:-])(?P<y>(?:19|20)\d\d)(?![\d.,]*\d|[-/.:]\d)"), digit=True,
+                             at_runs=True))
     return pats
 
 
@@ -824,6 +863,7 @@ def _date_matches(text: str, language: str) -> _Matches:
     if not digit and not _gate(language).search(text):  # a digit passes the gate by its first branch
         return []
     found: dict[re.Pattern[str], bool] = {}  # need -> whether the text has it
+    runs = [r.start() for r in _DIGIT_RUN.finditer(text)] if digit else []
     out: _Matches = []
     for p in _patterns_for(text, language):
         if p.digit and not digit:
@@ -833,7 +873,7 @@ def _date_matches(text: str, language: str) -> _Matches:
                 found[p.need] = p.need.search(text) is not None
             if not found[p.need]:
                 continue
-        out.append((p.kind, list(p.pattern.finditer(text))))
+        out.append((p.kind, _at_runs(p.pattern, text, runs) if p.at_runs else list(p.pattern.finditer(text))))
     return out
 
 

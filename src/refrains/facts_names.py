@@ -20,8 +20,10 @@ low for people and unlisted organisations (no NER model is available offline).
 from __future__ import annotations
 
 import functools
+import itertools
 import json
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass
 from importlib import resources
 from typing import Any
@@ -149,8 +151,14 @@ def _capitalised(words: list[str]) -> list[int]:
         >>> _capitalised(["the", "Chinese", "l'Italie", "بلجيكا", "中国", "того"])
         [1, 2, 3, 4]
     """
-    return [i for i, w in enumerate(words)
-            if (c := w[0]).isupper() or c.lower() == c.upper() or "'" in w[1:3] or "’" in w[1:3]]
+    return list(itertools.compress(range(len(words)), map(_may_start, words)))
+
+
+@functools.lru_cache(maxsize=200_000)
+def _may_start(word: str) -> bool:
+    """:func:`_capitalised`'s test of one token, remembered (a sentence's words mostly recur)."""
+    c = word[0]
+    return c.isupper() or c.lower() == c.upper() or "'" in word[1:3] or "’" in word[1:3]
 
 
 def places(sentence: str, language: str = "") -> list[Name]:
@@ -170,8 +178,8 @@ def places(sentence: str, language: str = "") -> list[Name]:
     """
     g = gazetteer()
     out: list[Name] = []
-    tokens = list(_TOKEN.finditer(sentence))
-    words = [t.group(0) for t in tokens]
+    words = _TOKEN.findall(sentence)
+    tokens: list[re.Match[str]] = []  # the same tokens' spans, found once a place is (most sentences have none)
     end_of_last = 0  # tokens before this one are inside a place already found
     for i in _capitalised(words):
         if i < end_of_last:
@@ -181,6 +189,7 @@ def places(sentence: str, language: str = "") -> list[Name]:
         if alone is None:
             continue  # neither a place by itself nor the first word of a longer one
         if alone:
+            tokens = tokens or list(_TOKEN.finditer(sentence))
             start, end = tokens[i].start(), tokens[i].end()
             if not g.abbreviations.get(tok.rstrip(".")) and sentence[end - 2:end] in ("'s", "’s"):
                 end -= 2  # the place, not its possessive
@@ -189,7 +198,7 @@ def places(sentence: str, language: str = "") -> list[Name]:
             continue
         first = _norm(tok)
         variants = _variants(first, language)
-        longest = min(max(g.first.get(w, 1) for w in (first, *variants)), len(tokens) - i)
+        longest = min(max(g.first.get(w, 1) for w in (first, *variants)), len(words) - i)
         lowered = [first, *map(_norm, words[i + 1:i + longest])]  # the n-grams' words, normalised
         for n in range(longest, 0, -1):
             key = " ".join(lowered[:n])
@@ -202,6 +211,7 @@ def places(sentence: str, language: str = "") -> list[Name]:
                 if code is None and language in _INFLECTED:
                     code = next((g.stems[s] for s in (key[:-1], key[:-2], key[:-3], key) if s in g.stems), None)
             if code and not (n == 1 and tok.isupper() and len(tok) <= 3):
+                tokens = tokens or list(_TOKEN.finditer(sentence))
                 start, end = tokens[i].start(), tokens[i + n - 1].end()
                 if sentence[end - 2:end] in ("'s", "’s"):
                     end -= 2  # the place, not its possessive
@@ -241,19 +251,51 @@ def _one_word(tok: str, language: str) -> str | None:
     return code if code and not (tok.isupper() and len(tok) <= 3) else None
 
 
+def _trie(words: Iterable[str]) -> str:
+    """A regex for exactly the strings ``words``, common prefixes factored out.
+
+    The regex engine tries the branches of an alternation one by one at each position, so
+    a search for any of a hundred month and weekday names costs a hundred tries per word
+    of the text; factored, a handful. It matches the same strings, so a search finds one
+    exactly when the plain alternation would (which branch wins may differ: for gates). For
+    case-sensitive words it also finds the same match: the text spells one path through the
+    trie, which tries a longer word before a shorter one, as a longest-first alternation does.
+
+    Examples:
+        >>> _trie(["mar", "mars", "march", "may", "mai"])
+        'ma(?:i|r(?:ch|s)?|y)'
+        >>> _trie(["a", ""]), _trie([])
+        ('(?:a)?', '')
+    """
+    root: dict[str, Any] = {}
+    for word in words:
+        node = root
+        for ch in word:
+            node = node.setdefault(ch, {})
+        node[""] = {}  # a word ends here
+
+    def emit(node: dict[str, Any]) -> str:
+        branches = [re.escape(ch) + emit(child) for ch, child in sorted(node.items()) if ch]
+        if not branches:
+            return ""
+        if "" in node:
+            return "(?:" + "|".join(branches) + ")?"
+        return branches[0] if len(branches) == 1 else "(?:" + "|".join(branches) + ")"
+
+    return emit(root)
+
+
 @functools.lru_cache(maxsize=1)
 def _org_aliases() -> tuple[dict[str, str], re.Pattern[str]]:
     table: dict[str, str] = {}
     for canonical, forms in lexicon()["organizations"].items():
         for form in forms:
             table[form] = canonical
-    def alternation(forms: list[str]) -> str:
-        return "|".join(re.escape(f) for f in sorted(forms, key=len, reverse=True))
-
     cjk = [f for f in table if _CJK_CHAR.search(f)]
     latin = [f for f in table if not _CJK_CHAR.search(f)]
-    # CJK is written without spaces, so its aliases need no word boundary
-    return table, re.compile(rf"{alternation(cjk)}|(?<![\w.])(?:{alternation(latin)})(?![\w])")
+    # CJK is written without spaces, so its aliases need no word boundary; as tries, the
+    # same longest alias at each place as the longest-first alternations they replace
+    return table, re.compile(rf"{_trie(cjk)}|(?<![\w.])(?:{_trie(latin)})(?![\w])")
 
 
 _ORG_HEAD = (r"Ministry|Department|Agency|Center|Centre|Council|Commission|Embassy|Bank|Office|Institute|"
@@ -270,6 +312,32 @@ _NOT_ORGS = frozenset({"Q", "A", "R", "CEO", "GMT", "UTC", "CET", "AM", "PM", "T
                        "READ", "MORE", "ALSO", "SEE", "WATCH", "VIDEO", "PHOTO", "PHOTOS", "UPDATE", "BREAKING", "LIVE",
                        "QR"})
 _LONE_HEAD = re.compile(rf"(?:{_ORG_HEAD})")
+_ORG_START = re.compile("[A-Z" + "".join(sorted({h[0] for h in _ORG_HEAD.split("|")} - set("ABCDEFGHIJKLMNOPQRSTUVWXYZ")))
+                        + "]")
+"""Where a match of ``_ORG`` can begin: a capital of its leading words, of a head word or of an acronym."""
+
+
+def _matches_at(pattern: re.Pattern[str], text: str, starts: Iterable[int]) -> list[re.Match[str]]:
+    """``list(pattern.finditer(text))`` for a pattern whose every match is non-empty and begins
+    at one of ``starts`` (ascending): the pattern is tried only there.
+
+    A pattern that opens with ``\\b`` or a lookbehind gives the regex engine no character
+    to skip ahead to, so a search tries it at every character of the text; a cheap search
+    for where a match can begin (a capital, a digit) leaves a few places. Trying them in
+    order, each from the end of the last match, is what ``finditer`` does: a lookbehind
+    sees the text before where a match is tried.
+
+    Examples:
+        >>> [m.group(0) for m in _matches_at(_ORG, "the UN and the World Bank", [4, 15])]
+        ['UN', 'World Bank']
+    """
+    out: list[re.Match[str]] = []
+    pos = 0
+    for p in starts:
+        if p >= pos and (m := pattern.match(text, p)) is not None:
+            out.append(m)
+            pos = m.end()
+    return out
 
 
 def organizations(sentence: str) -> list[Name]:
@@ -287,7 +355,7 @@ def organizations(sentence: str) -> list[Name]:
     for m in aliases.finditer(sentence):
         out.append(Name("organization", m.group(0), table[m.group(0)], m.start(), m.end(), 0.9))
         taken.append((m.start(), m.end()))
-    for m in _ORG.finditer(sentence):
+    for m in _matches_at(_ORG, sentence, [c.start() for c in _ORG_START.finditer(sentence)]):
         text = m.group(0).rstrip()
         start = m.start()
         for article in ("The ", "La ", "Le ", "Les ", "Der ", "Die ", "Das ", "El "):
@@ -414,7 +482,8 @@ def people(sentence: str, language: str = "") -> list[Name]:
     if language == "ja":
         found += [(m.start("name"), m.end("name"), 0.6) for m in _JA_PERSON.finditer(sentence)]
     elif capital and language not in ("zh", "ko"):
-        for m in _GIVEN.finditer(sentence):
+        # _GIVEN's matches are empty, one at each capital that begins a name: tried only there
+        for m in filter(None, (_GIVEN.match(sentence, c.start()) for c in _CAPITAL.finditer(sentence))):
             if _is_given(m.group("name").split()[0]):
                 found.append((m.start("name"), m.end("name"), 0.6))
         found += [(a, b, 0.5) for a, b in _speakers(sentence, language)]
