@@ -286,7 +286,8 @@ def _trie(words: Iterable[str]) -> str:
 
 
 @functools.lru_cache(maxsize=1)
-def _org_aliases() -> tuple[dict[str, str], re.Pattern[str]]:
+def _org_aliases() -> tuple[dict[str, str], re.Pattern[str], re.Pattern[str]]:
+    """The aliases' table, their pattern, and where a match of it can begin (an alias's first two letters)."""
     table: dict[str, str] = {}
     for canonical, forms in lexicon()["organizations"].items():
         for form in forms:
@@ -295,7 +296,9 @@ def _org_aliases() -> tuple[dict[str, str], re.Pattern[str]]:
     latin = [f for f in table if not _CJK_CHAR.search(f)]
     # CJK is written without spaces, so its aliases need no word boundary; as tries, the
     # same longest alias at each place as the longest-first alternations they replace
-    return table, re.compile(rf"{_trie(cjk)}|(?<![\w.])(?:{_trie(latin)})(?![\w])")
+    # where an alias can begin, as literals: the regex engine skips ahead to their first letters in C
+    starts = re.compile("|".join(sorted({re.escape(f[:2]) for f in table})))
+    return table, re.compile(rf"{_trie(cjk)}|(?<![\w.])(?:{_trie(latin)})(?![\w])"), starts
 
 
 _ORG_HEAD = (r"Ministry|Department|Agency|Center|Centre|Council|Commission|Embassy|Bank|Office|Institute|"
@@ -312,6 +315,11 @@ _NOT_ORGS = frozenset({"Q", "A", "R", "CEO", "GMT", "UTC", "CET", "AM", "PM", "T
                        "READ", "MORE", "ALSO", "SEE", "WATCH", "VIDEO", "PHOTO", "PHOTOS", "UPDATE", "BREAKING", "LIVE",
                        "QR"})
 _LONE_HEAD = re.compile(rf"(?:{_ORG_HEAD})")
+_HEAD_WORDS = frozenset(h.replace("[sz]", c) for h in _ORG_HEAD.split("|") for c in "sz")
+"""The strings ``_LONE_HEAD`` fullmatches: a set lookup instead of a regex per word."""
+_ACRONYM = re.compile(r"[A-Z](?=[A-Z&])")
+_HEAD_ANY = re.compile(_ORG_HEAD)
+"""Where ``_ORG``'s second branch (an acronym) can begin; its first needs a head word in the sentence."""
 _ORG_START = re.compile("[A-Z" + "".join(sorted({h[0] for h in _ORG_HEAD.split("|")} - set("ABCDEFGHIJKLMNOPQRSTUVWXYZ")))
                         + "]")
 """Where a match of ``_ORG`` can begin: a capital of its leading words, of a head word or of an acronym."""
@@ -349,13 +357,15 @@ def organizations(sentence: str) -> list[Name]:
         >>> [n.value for n in organizations("the US Department of Justice")]
         ['US Department of Justice']
     """
-    table, aliases = _org_aliases()
+    table, aliases, alias_starts = _org_aliases()
     out: list[Name] = []
     taken: list[tuple[int, int]] = []
-    for m in aliases.finditer(sentence):
+    for m in _matches_at(aliases, sentence, [s.start() for s in alias_starts.finditer(sentence)]):
         out.append(Name("organization", m.group(0), table[m.group(0)], m.start(), m.end(), 0.9))
         taken.append((m.start(), m.end()))
-    for m in _matches_at(_ORG, sentence, [c.start() for c in _ORG_START.finditer(sentence)]):
+    # without a head word anywhere, only an acronym can match: it begins at a capital before a capital or "&"
+    starts = _ORG_START if _HEAD_ANY.search(sentence) else _ACRONYM
+    for m in _matches_at(_ORG, sentence, [c.start() for c in starts.finditer(sentence)]):
         text = m.group(0).rstrip()
         start = m.start()
         for article in ("The ", "La ", "Le ", "Les ", "Der ", "Die ", "Das ", "El "):
@@ -364,7 +374,7 @@ def organizations(sentence: str) -> list[Name]:
         end = start + len(text)
         if len(text) < 2 or text in _NOT_ORGS or any(a < end and start < b for a, b in taken):
             continue
-        if _LONE_HEAD.fullmatch(text) or (text.isupper() and re.match(r"-\d", sentence[end:end + 2])):
+        if text in _HEAD_WORDS or (text.isupper() and re.match(r"-\d", sentence[end:end + 2])):
             continue  # a head word alone names nothing ("Police:", "Group"); "LE-512", "A-7" are codes
         if text.isupper() and gazetteer().abbreviations.get(text):
             continue  # "US", "UK" are places
@@ -373,12 +383,14 @@ def organizations(sentence: str) -> list[Name]:
     return sorted(out, key=lambda n: n.start)
 
 
-_PERSON = re.compile(
-    r"\b(?:President|Prime Minister|Minister|Secretary|Chancellor|Senator|Governor|Mayor|Judge|General|Mr\.?|"
-    r"Mrs\.?|Ms\.?|Dr\.?|Président|Présidente|Premier ministre|ministre|M\.|Mme|Präsident|Präsidentin|"
-    r"Bundeskanzlerin|Bundeskanzler|Kanzlerin|Minister(?:in)?|Herr|Frau|presidente|ministro|ministra|"
-    r"señor|señora|президент|премьер-министр|министр|глава|forseti|ráðherra)\s+"
-    r"(?P<name>[A-ZÀ-ÖØ-ÞА-ЯЁ][\w'-]+(?:\s+[A-ZÀ-ÖØ-ÞА-ЯЁ][\w'-]+){0,2})")
+_TITLES = (r"President|Prime Minister|Minister|Secretary|Chancellor|Senator|Governor|Mayor|Judge|General|Mr\.?|"
+           r"Mrs\.?|Ms\.?|Dr\.?|Président|Présidente|Premier ministre|ministre|M\.|Mme|Präsident|Präsidentin|"
+           r"Bundeskanzlerin|Bundeskanzler|Kanzlerin|Minister(?:in)?|Herr|Frau|presidente|ministro|ministra|"
+           r"señor|señora|президент|премьер-министр|министр|глава|forseti|ráðherra")
+_PERSON = re.compile(rf"\b(?:{_TITLES})\s+(?P<name>[A-ZÀ-ÖØ-ÞА-ЯЁ][\w'-]+(?:\s+[A-ZÀ-ÖØ-ÞА-ЯЁ][\w'-]+){{0,2}})")
+_TITLE_ANY = re.compile(_TITLES)
+"""Any title, anywhere: every branch opens with a letter, so the engine skips ahead to those in C; without
+one, ``_PERSON`` (which opens with ``\\b``, and is tried at every character) cannot match."""
 _NOT_NAMES = frozenset({"The", "Of", "For", "And", "In", "On", "Le", "La", "Les", "Der", "Die", "Das", "El",
                         # German nouns are capitalised: "Herr Landeshauptmann" is a title, not a name
                         "Landeshauptmann", "Landeshauptfrau", "Bürgermeister", "Bürgermeisterin", "Präsident",
@@ -392,6 +404,8 @@ _CAPITAL = re.compile(r"[A-ZÀ-ÖØ-ÞА-ЯЁ]")
 """The first letter of ``_CAP`` and of ``_PERSON``'s names: every name but a Japanese one has one."""
 _NAME_TAIL = rf"(?:\s+(?:(?:de|da|del|van|von|der|le|la|al|bin|ibn)\s+)?{_CAP}){{1,2}}"
 _GIVEN = re.compile(rf"\b(?=(?P<name>{_CAP}{_NAME_TAIL}))")  # overlapping: "Laut Angela Merkel"
+_FIRST_WORD = re.compile(_CAP)
+"""The first word of a ``_GIVEN`` name, read alone (``_CAP`` runs to the whitespace the tail begins with)."""
 _SPEECH = {
     "en": (r"(?:said|says|told|added|wrote|explained|stated|warned|insisted)",
            r"(?:said|says|according to)"),
@@ -422,6 +436,7 @@ def _given_names() -> tuple[frozenset[str], frozenset[str]]:
     return frozenset(table["latin"]), cyr
 
 
+@functools.lru_cache(maxsize=100_000)
 def _is_given(word: str) -> bool:
     latin, cyr = _given_names()
     if word in latin:
@@ -477,15 +492,20 @@ def people(sentence: str, language: str = "") -> list[Name]:
     """
     found: list[tuple[int, int, float]] = []
     capital = _CAPITAL.search(sentence) is not None  # no capital, no name but Japanese ones
-    for m in _PERSON.finditer(sentence) if capital else ():
+    for m in _PERSON.finditer(sentence) if capital and _TITLE_ANY.search(sentence) else ():
         found.append((m.start("name"), m.end("name"), 0.7))
     if language == "ja":
         found += [(m.start("name"), m.end("name"), 0.6) for m in _JA_PERSON.finditer(sentence)]
     elif capital and language not in ("zh", "ko"):
-        # _GIVEN's matches are empty, one at each capital that begins a name: tried only there
-        for m in filter(None, (_GIVEN.match(sentence, c.start()) for c in _CAPITAL.finditer(sentence))):
-            if _is_given(m.group("name").split()[0]):
-                found.append((m.start("name"), m.end("name"), 0.6))
+        # _GIVEN's matches are empty, one at each capital that begins a name: tried only there, and
+        # only where the first word is a given name (what the name's first word is checked for)
+        for c in _CAPITAL.finditer(sentence):
+            word = _FIRST_WORD.match(sentence, c.start())
+            if word is None or not _is_given(word.group(0)):
+                continue
+            given = _GIVEN.match(sentence, c.start())
+            if given is not None:
+                found.append((given.start("name"), given.end("name"), 0.6))
         found += [(a, b, 0.5) for a, b in _speakers(sentence, language)]
     out: list[Name] = []
     for start, end, confidence in sorted(found, key=lambda f: (f[0], -f[1])):
@@ -496,7 +516,7 @@ def people(sentence: str, language: str = "") -> list[Name]:
         if name.split()[-1] in _PLACE_HEADS:
             continue  # "Princess Anne County", "Jesse Owens Avenue": a place named after someone
         if gazetteer().abbreviations.get(name) or name in _NOT_ORGS or any(
-                _LONE_HEAD.fullmatch(w) for w in name.split()):
+                w in _HEAD_WORDS for w in name.split()):
             continue  # "said Amnesty International": a head word makes it an organisation
         if any(n.start <= start < n.end or start <= n.start < end for n in out):
             continue  # the longest name at a place wins; the others overlap it

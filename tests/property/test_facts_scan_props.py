@@ -12,7 +12,7 @@ from refrains import facts, facts_names
 PIECES = (list("0123456789 .,/:-−%$€£¥₽kKmMsSaAıİſ年月日号前") + ["५", "٣", "US$", "usd", "EUR", "dollars", "долларов",
           "million", "mil millones", "млн", "万", "per cent", "2020", "19", "1.5", "5,31", "COVID-", "the ", "In ",
           "de ", "juillet ", "July ", "июля ", "Mr. ", "Ministry ", "World Bank", "Banque ", "Министерство ",
-          "Angela Merkel ", "said ", "UE", "NATO", "OTAN", "欧盟", "北约", "l'", "’", "\u00a0", "\n"])
+          "Angela Merkel ", "Jean-Pierre ", "Ivan ", "Дональда Трампа ", "Herr ", "said ", "UE", "NATO", "OTAN", "欧盟", "北约", "l'", "’", "\u00a0", "\n"])
 TEXTS = st.lists(st.sampled_from(PIECES), max_size=40).map("".join)
 LANGS = st.sampled_from(["en", "fr", "de", "es", "ru", "zh", "ja", "ar", "tr"])
 
@@ -40,7 +40,8 @@ def test_date_patterns_at_runs_are_finditer(text: str, lang: str) -> None:
 @given(TEXTS)
 @settings(max_examples=400, deadline=None)
 def test_organisation_and_given_name_scans_are_finditer(text: str) -> None:
-    starts = [c.start() for c in facts_names._ORG_START.finditer(text)]
+    starts = [c.start() for c in (facts_names._ORG_START if facts_names._HEAD_ANY.search(text)
+                                  else facts_names._ACRONYM).finditer(text)]
     assert spans(facts_names._matches_at(facts_names._ORG, text, starts)) == spans(
         list(facts_names._ORG.finditer(text)))
     given_at = [m for c in facts_names._CAPITAL.finditer(text) if (m := facts_names._GIVEN.match(text, c.start()))]
@@ -50,7 +51,7 @@ def test_organisation_and_given_name_scans_are_finditer(text: str) -> None:
 @given(TEXTS)
 @settings(max_examples=300, deadline=None)
 def test_alias_trie_is_the_longest_first_alternation(text: str) -> None:
-    table, aliases = facts_names._org_aliases()
+    table, aliases, starts = facts_names._org_aliases()
 
     def alternation(forms: list[str]) -> str:
         return "|".join(re.escape(f) for f in sorted(forms, key=len, reverse=True))
@@ -60,3 +61,24 @@ def test_alias_trie_is_the_longest_first_alternation(text: str) -> None:
     plain = re.compile(rf"{alternation(cjk)}|(?<![\w.])(?:{alternation(latin)})(?![\w])")
     probe = text + " " + " ".join(sorted(table)[:: max(1, len(table) // 40)])
     assert spans(list(aliases.finditer(probe))) == spans(list(plain.finditer(probe)))
+    at = [s.start() for s in starts.finditer(probe)]
+    assert spans(facts_names._matches_at(aliases, probe, at)) == spans(list(plain.finditer(probe)))
+
+
+def test_head_words_are_what_lone_head_fullmatches() -> None:
+    heads = facts_names._HEAD_WORDS
+    assert all(facts_names._LONE_HEAD.fullmatch(h) for h in heads) and len(heads) == 45
+    for probe in [*heads, "Organiation", "Organisations", "Ministry of", "bank", ""]:
+        assert (probe in heads) == bool(facts_names._LONE_HEAD.fullmatch(probe)), probe
+
+
+@given(TEXTS)
+@settings(max_examples=400, deadline=None)
+def test_people_prescreens_only_skip_what_cannot_match(text: str) -> None:
+    if facts_names._TITLE_ANY.search(text) is None:
+        assert not list(facts_names._PERSON.finditer(text))
+    plain = [m.span("name") for m in facts_names._GIVEN.finditer(text)
+             if facts_names._is_given(m.group("name").split()[0])]
+    first_words = [c.start() for c in facts_names._CAPITAL.finditer(text)
+                   if (w := facts_names._FIRST_WORD.match(text, c.start())) and facts_names._is_given(w.group(0))]
+    assert [m.span("name") for p in first_words if (m := facts_names._GIVEN.match(text, p))] == plain
