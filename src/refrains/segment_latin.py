@@ -85,6 +85,12 @@ def tokenize(text: str) -> tuple[list[str], list[int], list[bool]]:
     offset = 0
     for ms, me, run in _runs(text):
         if run.isalnum():
+            if not hints or not any(ms <= h < me for h in hints):  # most runs: a plain word, one token
+                add_v(run)
+                add_o(ms)
+                add_s(offset < ms)
+                offset = me
+                continue
             start, end = ms, me
             alnum = True
         else:
