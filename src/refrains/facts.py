@@ -819,9 +819,15 @@ def _any_need(language: str) -> _Words:
 
 @functools.cache
 def _gate(language: str) -> _Words:
-    """One cheap search that any sentence with a date must pass (its words as a trie: :func:`_trie`)."""
+    """One cheap search that any sentence with a date must pass (its words as a trie: :func:`_trie`).
+
+    A date without a digit needs a month, weekday or "ago" word, one of the "yesterday",
+    "today" and "last year" phrases (all of them: "the previous year", "í gær"), or a CJK
+    character of 去年, 昨天, 今天, 本日 ("三天前" passes no gate: dateparser reads no
+    Chinese numerals, so it resolves to nothing either way).
+    """
     months, days, ago, _ = _date_names(language)
-    words = set(months) | set(days) | set(ago) | {w for w in _YESTERDAY | _TODAY if " " not in w}
+    words = set(months) | set(days) | set(ago) | _YESTERDAY | _TODAY | set(_REL_LAST_YEAR.split("|"))
     words |= {"last", "dernier", "dernière", "letzten", "letztes", "vergangenen", "pasado", "прошлом", "прошлого",
               "scorso", "passado", "vorig", "fyrra", "الماضي", "الماضية", "l'an", "l'année"}
     return _Words(words, chars=r"\d昨今去本")
