@@ -82,3 +82,18 @@ def test_people_prescreens_only_skip_what_cannot_match(text: str) -> None:
     first_words = [c.start() for c in facts_names._CAPITAL.finditer(text)
                    if (w := facts_names._FIRST_WORD.match(text, c.start())) and facts_names._is_given(w.group(0))]
     assert [m.span("name") for p in first_words if (m := facts_names._GIVEN.match(text, p))] == plain
+
+
+NUMBER_WORD_PIECES = st.sampled_from(sorted({w for ws in facts._NUMBER_WORDS.values() for w in ws.split()})
+                                     + ["and", "et", "y", "e", "en", "-", " ", ", ", "X", "ſ", "Dos", "MIL", "é"])
+
+
+@given(st.lists(NUMBER_WORD_PIECES, max_size=20).map("".join), st.sampled_from(sorted(facts._NUMBER_WORDS)))
+@settings(max_examples=400, deadline=None)
+def test_number_word_trie_is_the_longest_first_alternation(text: str, lang: str) -> None:
+    words = "|".join(sorted(facts._NUMBER_WORDS[lang].split(), key=len, reverse=True))
+    joiner = {"en": "and", "fr": "et", "es": "y", "pt": "e", "it": "e", "nl": "en"}[lang]
+    plain = re.compile(rf"\b(?:{words})(?:[\s-]+(?:{joiner}[\s-]+)?(?:{words}))*\b", re.IGNORECASE)
+    pattern = facts._word_pattern(lang)
+    assert pattern is not None
+    assert spans(list(pattern.finditer(text))) == spans(list(plain.finditer(text)))
