@@ -280,13 +280,13 @@ def _unit_table() -> tuple[dict[str, str], re.Pattern[str]]:
     return table, re.compile("|".join(re.escape(f) for f in sorted(cjk, key=len, reverse=True)))
 
 
-@functools.lru_cache(maxsize=100_000)
+@functools.lru_cache(maxsize=20_000)
 def _bare(word: str) -> str:
     """``word`` lower-cased without an elided article ("d'ordinateurs"), remembered: nouns recur."""
     return _ELISION.sub("", word.lower())
 
 
-@functools.lru_cache(maxsize=100_000)
+@functools.lru_cache(maxsize=20_000)
 def _unit_key(word: str) -> str | None:
     table, _ = _unit_table()
     w = word.lower().replace("’", "'")
@@ -563,7 +563,7 @@ def _number_table(language: str) -> tuple[dict[str, float], frozenset[str]]:
     return table, frozenset(lexicon().get("number_words_vague", {}).get(language, "").split())
 
 
-@functools.lru_cache(maxsize=100_000)
+@functools.lru_cache(maxsize=50_000)
 def _table_word(word: str, language: str) -> float | None:
     """:func:`_table_value` with ``language``'s table, remembered: most words are no number, and recur."""
     return _table_value(word, language, _number_table(language)[0])

@@ -20,7 +20,6 @@ low for people and unlisted organisations (no NER model is available offline).
 from __future__ import annotations
 
 import functools
-import itertools
 import json
 import re
 from collections.abc import Iterable
@@ -151,14 +150,8 @@ def _capitalised(words: list[str]) -> list[int]:
         >>> _capitalised(["the", "Chinese", "l'Italie", "بلجيكا", "中国", "того"])
         [1, 2, 3, 4]
     """
-    return list(itertools.compress(range(len(words)), map(_may_start, words)))
-
-
-@functools.lru_cache(maxsize=200_000)
-def _may_start(word: str) -> bool:
-    """:func:`_capitalised`'s test of one token, remembered (a sentence's words mostly recur)."""
-    c = word[0]
-    return c.isupper() or c.lower() == c.upper() or "'" in word[1:3] or "’" in word[1:3]
+    return [i for i, w in enumerate(words)
+            if (c := w[0]).isupper() or c.lower() == c.upper() or "'" in w[1:3] or "’" in w[1:3]]
 
 
 def places(sentence: str, language: str = "") -> list[Name]:
@@ -436,7 +429,7 @@ def _given_names() -> tuple[frozenset[str], frozenset[str]]:
     return frozenset(table["latin"]), cyr
 
 
-@functools.lru_cache(maxsize=100_000)
+@functools.lru_cache(maxsize=20_000)  # capitalised words: a bounded memo, most of them recur
 def _is_given(word: str) -> bool:
     latin, cyr = _given_names()
     if word in latin:
