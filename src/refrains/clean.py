@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 
 from refrains.models import Removed
@@ -57,6 +58,25 @@ _DATE_PATTERNS = [
     re.compile(rf"(?<!\w)(?P<mon>{_MONTH_RE})\.?\s+(?P<d>\d{{1,2}})(?:st|nd|rd|th)?,?\s+(?P<y>(?:19|20)\d{{2}})(?!\d)",
                re.IGNORECASE),
 ]
+_AT_RUNS = (0, 2)
+"""The date patterns that open with a digit no digit (or letter) precedes: each match begins a run of digits."""
+_DIGIT_RUN = re.compile(r"\d+")
+
+
+def _matches_at(pattern: re.Pattern[str], text: str, starts: list[int]) -> Iterator[re.Match[str]]:
+    """``pattern.finditer(text)`` for a pattern whose non-empty matches all begin at ``starts``.
+
+    A pattern that opens with a lookbehind gives the regex engine nothing to skip ahead to,
+    so ``finditer`` tries it at every character; trying the starts in order, each from the
+    end of the last match, finds the same matches.
+    """
+    pos = 0
+    for p in starts:
+        if p >= pos and (m := pattern.match(text, p)) is not None:
+            yield m
+            pos = m.end()
+
+
 HEADER_CHARS = 400
 """Dates are looked for in this many leading characters (the dateline zone)."""
 
@@ -104,8 +124,14 @@ def find_date(text: str) -> str | None:
         '2020-07-25'
     """
     best: tuple[int, str] | None = None
-    for pat in _DATE_PATTERNS:
-        for m in pat.finditer(text):
+    runs: list[int] | None = None
+    for k, pat in enumerate(_DATE_PATTERNS):
+        if k in _AT_RUNS:  # tried only where a run of digits begins: the same matches as finditer's
+            runs = [r.start() for r in _DIGIT_RUN.finditer(text)] if runs is None else runs
+            found: Iterable[re.Match[str]] = _matches_at(pat, text, runs)
+        else:
+            found = pat.finditer(text)
+        for m in found:
             g = m.groupdict()
             month = _MONTHS[g["mon"].lower()] if g.get("mon") else int(g["m"])
             day, year = int(g["d"]), int(g["y"])
@@ -220,7 +246,8 @@ def clean_text(text: str, *, is_html: bool = False) -> Cleaned:
     markers = [ln.strip() for ln in kept if ln.strip() and _MARKER_LINE.match(ln)]
     if markers:
         removed.append(Removed("\n".join(markers), f"marker lines ({len(markers)})"))
-    kept = ["" if _MARKER_LINE.match(ln) else _TRAILING_PIPE.sub("", ln) for ln in kept]
+    # _TRAILING_PIPE can only match a line with a pipe (it is tried at every space of one without)
+    kept = ["" if _MARKER_LINE.match(ln) else _TRAILING_PIPE.sub("", ln) if "|" in ln else ln for ln in kept]
     out: list[str] = []
     for ln in kept:
         if len(out) < 4 and _is_dateline(ln):

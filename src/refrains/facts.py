@@ -28,7 +28,6 @@ machine, 1.8x the 1,640/s of the single gate there; ≈ 2,500/s was that gate on
 
 from __future__ import annotations
 
-import dataclasses
 import functools
 import re
 from collections.abc import Iterable
@@ -36,7 +35,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import Any, NamedTuple
 
-from refrains.facts_names import lexicon, organizations, people, places
+from refrains.facts_names import _matches_at, _trie, lexicon, organizations, people, places
 
 __all__ = ["KINDS", "Fact", "date_spans", "dates", "drift", "extract_facts", "numbers", "organizations", "people",
            "places"]
@@ -194,6 +193,47 @@ def _number_pattern(language: str) -> re.Pattern[str]:
     )
 
 
+_DIGIT_RUN = re.compile(r"\d+")
+_CUR_FIRST = re.compile("[" + "".join(sorted({re.escape(c[0]) for c in _CURRENCY})) + "]", re.IGNORECASE)
+"""The first characters of the currencies, as :func:`_number_pattern` matches them (case-insensitively)."""
+_CUR_REACH = max(map(len, _CURRENCY)) + 1
+"""How far before its first digit a number's match can begin: a currency and one space."""
+
+
+def _number_matches(pattern: re.Pattern[str], text: str) -> list[re.Match[str]]:
+    """``list(pattern.finditer(text))`` for a :func:`_number_pattern`, tried only where a match can begin.
+
+    The pattern opens with an optional currency, so the regex engine cannot skip ahead to
+    anything and tries a dozen branches at every character; a sentence has a few digits.
+    A match begins at the first digit of its number, which no ASCII digit precedes, or at
+    a currency at most :data:`_CUR_REACH` characters before a digit. Trying those places in
+    order, each from the end of the last match, is what ``finditer`` does (every match is
+    non-empty, and a lookbehind sees the text before where a match is tried).
+
+    Examples:
+        >>> p = _number_pattern("en")
+        >>> [m.group(0) for m in _number_matches(p, "US$ 5 and €3.2 billion, COVID-19, 2020 and ५5")]
+        ['US$ 5', '€3.2 billion', '2020', '५5']
+    """
+    out: list[re.Match[str]] = []
+    pos = done = 0  # pos: where the next match may begin; done: every place before it has been tried
+    for run in _DIGIT_RUN.finditer(text):
+        a, b = run.span()
+        if b <= pos:
+            continue
+        starts = [c.start() for c in _CUR_FIRST.finditer(text, max(pos, done, a - _CUR_REACH), a)]
+        if run.group(0).isascii():  # inside a run of ASCII digits the number's lookbehind fails
+            starts.append(a)
+        else:  # other scripts' digits ("५") are \d but not [0-9]: any of them may begin one
+            starts += range(a, b)
+        for p in starts:
+            if p >= pos and (m := pattern.match(text, p)) is not None:
+                out.append(m)
+                pos = m.end()
+        done = b
+    return out
+
+
 @functools.cache
 def _word_pattern(language: str) -> re.Pattern[str] | None:
     if language == "de":
@@ -201,7 +241,9 @@ def _word_pattern(language: str) -> re.Pattern[str] | None:
     words = _NUMBER_WORDS.get(language)
     if not words:
         return None
-    alternation = "|".join(sorted(words.split(), key=len, reverse=True))
+    # as a trie: lower-case words spell one path through it, longer words first, so the same
+    # matches as the longest-first alternation, with a handful of tries per word instead of forty
+    alternation = _trie(words.split())
     joiner = {"en": "and", "fr": "et", "es": "y", "pt": "e", "it": "e", "nl": "en"}[language]
     return re.compile(rf"\b(?:{alternation})(?:[\s-]+(?:{joiner}[\s-]+)?(?:{alternation}))*\b", re.IGNORECASE)
 
@@ -238,6 +280,13 @@ def _unit_table() -> tuple[dict[str, str], re.Pattern[str]]:
     return table, re.compile("|".join(re.escape(f) for f in sorted(cjk, key=len, reverse=True)))
 
 
+@functools.lru_cache(maxsize=20_000)
+def _bare(word: str) -> str:
+    """``word`` lower-cased without an elided article ("d'ordinateurs"), remembered: nouns recur."""
+    return _ELISION.sub("", word.lower())
+
+
+@functools.lru_cache(maxsize=20_000)
 def _unit_key(word: str) -> str | None:
     table, _ = _unit_table()
     w = word.lower().replace("’", "'")
@@ -267,7 +316,7 @@ def _counted_noun(text: str, end: int, language: str) -> str | None:
     first: str | None = None
     plural_marks = language in ("en", "fr", "es", "pt")
     for i, w in enumerate(_WORD.findall(tail)[:6]):
-        lw = _ELISION.sub("", w.lower())
+        lw = _bare(w)
         if i == 0 and lw in ("of", "de", "di", "van", "из"):
             continue  # "5,31 millones de equipos"
         if lw in _UNITS_STOP:
@@ -329,7 +378,7 @@ def _numbers(sentence: str, text: str, language: str, skip: list[tuple[int, int]
             for digits, mag in re.findall(r"(\d+(?:\.\d+)?)\s?([亿億兆万萬千]?)", m.group(0)):
                 value += float(digits) * _CJK_MAGNITUDE.get(mag, 1.0)
             add(m.start(), m.end(), value, _counted_noun(text, m.end(), language), 1.0)
-    for m in _number_pattern(language).finditer(text) if digit else ():
+    for m in _number_matches(_number_pattern(language), text) if digit else ():
         if not free(m.start("num"), m.end("num")):
             continue
         parsed = _parse_number(m.group("num"), m.group("sep"), language)
@@ -390,7 +439,7 @@ def _year_is_count(text: str, start: int, end: int, language: str) -> bool:
     words = _WORD.findall(text[end:end + 40])
     if not words or not re.match(r"\s*[^\W\d_]", text[end:end + 40]):
         return False
-    key = _unit_key(_ELISION.sub("", words[0].lower()))
+    key = _unit_key(_bare(words[0]))
     return key is not None and key not in _TIME_UNITS
 
 
@@ -514,6 +563,12 @@ def _number_table(language: str) -> tuple[dict[str, float], frozenset[str]]:
     return table, frozenset(lexicon().get("number_words_vague", {}).get(language, "").split())
 
 
+@functools.lru_cache(maxsize=50_000)
+def _table_word(word: str, language: str) -> float | None:
+    """:func:`_table_value` with ``language``'s table, remembered: most words are no number, and recur."""
+    return _table_value(word, language, _number_table(language)[0])
+
+
 def _table_value(word: str, language: str, table: dict[str, float]) -> float | None:
     w = word.lower()
     if w in table:
@@ -535,10 +590,10 @@ def _table_numbers(sentence: str, language: str, taken: list[tuple[int, int]]) -
         >>> [f.value for f in numbers("خلال الأربع وعشرين ساعة", "ar")]
         [24.0]
     """
-    table, vague = _number_table(language)
+    vague = _number_table(language)[1]
     runs: list[list[tuple[int, int, float]]] = []
     for m in re.finditer(r"[^\W\d_]+", sentence):
-        value = _table_value(m.group(0), language, table)
+        value = _table_word(m.group(0), language)
         if value is None:
             continue
         if runs and sentence[runs[-1][-1][1]:m.start()].isspace():
@@ -587,6 +642,23 @@ _CJK_DATE_CHAR = re.compile(r"[年月日号前昨今去]")
 _DIGIT = re.compile(r"\d")
 
 
+def _at_runs(pattern: re.Pattern[str], text: str, runs: list[int]) -> list[re.Match[str]]:
+    r"""``list(pattern.finditer(text))`` for a pattern whose matches begin at ``runs``, the
+    starts of the runs of digits of ``text``, tried there only.
+
+    Such a pattern opens with a lookbehind the regex engine cannot skip ahead with, so a
+    search tries it at every character; trying the starts in order, each from the end of
+    the last match, is what ``finditer`` does (the matches are non-empty).
+
+    Examples:
+        >>> p = re.compile(r"(?<![\d.])(?P<y>(?:19|20)\d\d)(?!\d)")
+        >>> t = "In 2020, 12019 and 1.2020, then 2021"
+        >>> [m.span() for m in _at_runs(p, t, [r.start() for r in _DIGIT_RUN.finditer(t)])]
+        [(3, 7), (32, 36)]
+    """
+    return _matches_at(pattern, text, runs)
+
+
 class _DatePattern(NamedTuple):
     """A date pattern, and what a sentence must contain for it to match at all.
 
@@ -594,54 +666,55 @@ class _DatePattern(NamedTuple):
     succeeds on any text the pattern matches (the month or "ago" words it cannot do
     without, see :func:`_bounded`). Both are checked at most once per sentence, so that a
     sentence skips the patterns that cannot match it instead of scanning it with each.
+    ``at_runs``: every match begins where a run of digits does (the pattern opens with a
+    digit after a lookbehind that refuses one), so it is tried only there (:func:`_at_runs`).
     """
 
     kind: str
     pattern: re.Pattern[str]
     digit: bool = False
-    need: re.Pattern[str] | None = None
+    need: _Words | None = None
+    at_runs: bool = False
 
 
-def _bounded(words: Iterable[str]) -> re.Pattern[str]:
+class _Words:
+    r"""Whether a text holds any of some words or phrases whole, case-insensitively: a search
+    for ``(?<!\w)(?:words)(?!\w)`` (and for any of ``chars`` anywhere), made cheaper.
+
+    A pattern that opens with ``(?<!\w)`` gives the regex engine no character to skip ahead
+    to, so it tries the words at every character of the text. Split in two, the words at
+    the very start, and the words after a non-word character (``[^\w](?:words)(?!\w)``,
+    which the engine skips ahead to in C: about one character in six), find the same.
+
+    Examples:
+        >>> w = _Words(["may", "l'an"])
+        >>> [w.search(t) for t in ("May 3", "in may.", "mayday", "dismay", "l'An dernier", "")]
+        [True, True, False, False, True, False]
+    """
+
+    __slots__ = ("_after", "_anywhere", "_at_start", "words")
+
+    def __init__(self, words: Iterable[str], chars: str = "") -> None:
+        self.words = frozenset(words)
+        trie = _trie(self.words)
+        self._at_start = re.compile(rf"(?:{trie})(?!\w)", re.IGNORECASE)
+        self._after = re.compile(rf"[^\w](?:{trie})(?!\w)", re.IGNORECASE)
+        self._anywhere = re.compile(f"[{chars}]") if chars else None
+
+    def search(self, text: str) -> bool:
+        """Whether ``text`` holds one of the words (or of the characters)."""
+        return ((self._anywhere is not None and self._anywhere.search(text) is not None)
+                or self._at_start.match(text) is not None or self._after.search(text) is not None)
+
+
+def _bounded(words: Iterable[str]) -> _Words:
     """Any of ``words`` as a whole word or phrase, case-insensitive: a date pattern's ``need``.
 
     It is one when the pattern holds the alternation of the same words with a non-word
     character or a text edge on each side of it (``(?<!\\w)``, ``\\s``, ``\\.``, ``(?!\\w)``…),
     with the same flags.
     """
-    return re.compile(rf"(?<!\w)(?:{_trie(words)})(?!\w)", re.IGNORECASE)
-
-
-def _trie(words: Iterable[str]) -> str:
-    """A regex for exactly the strings ``words``, common prefixes factored out.
-
-    The regex engine tries the branches of an alternation one by one at each position, so
-    a search for any of a hundred month and weekday names costs a hundred tries per word
-    of the text; factored, a handful. It matches the same strings, so a search finds one
-    exactly when the plain alternation would (which branch wins may differ: for gates).
-
-    Examples:
-        >>> _trie(["mar", "mars", "march", "may", "mai"])
-        'ma(?:i|r(?:ch|s)?|y)'
-        >>> _trie(["a", ""]), _trie([])
-        ('(?:a)?', '')
-    """
-    root: dict[str, Any] = {}
-    for word in words:
-        node = root
-        for ch in word:
-            node = node.setdefault(ch, {})
-        node[""] = {}  # a word ends here
-
-    def emit(node: dict[str, Any]) -> str:
-        branches = [re.escape(ch) + emit(child) for ch, child in sorted(node.items()) if ch]
-        if not branches:
-            return ""
-        if "" in node:
-            return "(?:" + "|".join(branches) + ")?"
-        return branches[0] if len(branches) == 1 else "(?:" + "|".join(branches) + ")"
-
-    return emit(root)
+    return _Words(words)
 
 
 _CJK_DATES = [
@@ -649,10 +722,13 @@ _CJK_DATES = [
                  digit=True),
     _DatePattern("ym", re.compile(r"(?P<y>(?:19|20)\d\d)\s*年\s*(?P<m>\d{1,2})\s*月(?!\s*\d)"), digit=True),
     _DatePattern("ym_rel", re.compile(r"去年\s*(?P<m>\d{1,2})\s*月"), digit=True),
-    _DatePattern("md", re.compile(r"(?<![\d年])(?P<m>\d{1,2})\s*月\s*(?P<d>\d{1,2})\s*[日号號]"), digit=True),
-    _DatePattern("m", re.compile(r"(?<![\d年])(?P<m>\d{1,2})\s*月(?![\d份]*[日号])(?!\s*\d)"), digit=True),
-    _DatePattern("d", re.compile(r"(?<![\d月.])(?P<d>\d{1,2})\s*[日号](?![本元])"), digit=True),
-    _DatePattern("y", re.compile(r"(?<![\d.])(?P<y>(?:19|20)\d\d)\s*年(?!\s*\d{1,2}\s*月)(?!代)"), digit=True),
+    _DatePattern("md", re.compile(r"(?<![\d年])(?P<m>\d{1,2})\s*月\s*(?P<d>\d{1,2})\s*[日号號]"), digit=True,
+                 at_runs=True),
+    _DatePattern("m", re.compile(r"(?<![\d年])(?P<m>\d{1,2})\s*月(?![\d份]*[日号])(?!\s*\d)"), digit=True,
+                 at_runs=True),
+    _DatePattern("d", re.compile(r"(?<![\d月.])(?P<d>\d{1,2})\s*[日号](?![本元])"), digit=True, at_runs=True),
+    _DatePattern("y", re.compile(r"(?<![\d.])(?P<y>(?:19|20)\d\d)\s*年(?!\s*\d{1,2}\s*月)(?!代)"), digit=True,
+                 at_runs=True),
     _DatePattern("y_rel", re.compile(r"去年")),
     _DatePattern("day_rel", re.compile(r"(?P<rel>昨天|昨日|今天|今日|本日)")),
     _DatePattern("ago", re.compile(r"(?:\d+|[一二两三四五六七八九十]+)\s*(?:个|か|ヶ)?\s*(?:年|月|周|週間|天|日|小时|時間)前")),
@@ -699,11 +775,11 @@ def _date_patterns(language: str) -> list[_DatePattern]:
     flags = re.IGNORECASE
     pats: list[_DatePattern] = [
         _DatePattern("ymd", re.compile(r"(?<![\d.])(?P<y>(?:19|20)\d\d)[-/.](?P<m>\d{1,2})[-/.](?P<d>\d{1,2})(?![\d])"),
-                     digit=True),
+                     digit=True, at_runs=True),
         _DatePattern("ymd", re.compile(r"(?<![\d.])(?P<d>\d{1,2})[./](?P<m>\d{1,2})[./](?P<y>(?:19|20)\d\d)(?!\d)"),
-                     digit=True),
+                     digit=True, at_runs=True),
         _DatePattern("ymd", re.compile(rf"(?<!\w)(?P<d>\d{{1,2}})(?:er|\.|st|nd|rd|th|-?го)?\s+(?:de\s+)?(?P<mon>{mon})"
-                                       rf"\.?,?\s+(?:de\s+|del\s+)?{y}", flags), digit=True, need=month),
+                                       rf"\.?,?\s+(?:de\s+|del\s+)?{y}", flags), digit=True, need=month, at_runs=True),
         _DatePattern("ymd", re.compile(rf"(?<!\w)(?P<mon>{mon})\.?\s+(?P<d>\d{{1,2}})(?:st|nd|rd|th)?,?\s+{y}", flags),
                      digit=True, need=month),
         _DatePattern("ym_rel", re.compile(rf"(?<!\w)(?:in\s+|en\s+|im\s+)?(?P<mon>{mon})\s+(?:of\s+)?(?:{_REL_LAST_YEAR})",
@@ -715,7 +791,7 @@ def _date_patterns(language: str) -> list[_DatePattern]:
         _DatePattern("md", re.compile(rf"(?<!\w)(?P<mon>{mon})\.?\s+(?P<d>\d{{1,2}})(?:st|nd|rd|th)?(?![\d.,]*\d)", flags),
                      digit=True, need=month),
         _DatePattern("md", re.compile(rf"(?<![\w.,])(?P<d>\d{{1,2}})(?:er|\.|st|nd|rd|th|-?го)?\s+(?:de\s+)?(?P<mon>{mon})"
-                                      rf"(?!\w)", flags), digit=True, need=month),
+                                      rf"(?!\w)", flags), digit=True, need=month, at_runs=True),
         _DatePattern("d", re.compile(r"\b(?:on|since|from|until|by)\s+(?:the\s+)?(?P<d>\d{1,2})(?:st|nd|rd|th)\b|"
                                      r"\b(?:le|depuis le|du)\s+(?P<d2>\d{1,2})(?:er)?(?=\s*[,.;]|\s+(?:au|et)\b)|"
                                      r"\bam\s+(?P<d3>\d{1,2})\.(?=\s*[,;]|\s+(?:und|bis)\b)", flags), digit=True),
@@ -726,25 +802,44 @@ def _date_patterns(language: str) -> list[_DatePattern]:
                                            + r")(?!\w)", flags), need=_bounded(_YESTERDAY | _TODAY)),
     ]
     if day:
-        pats.append(_DatePattern("weekday", re.compile(rf"(?<!\w)(?P<wd>{day})(?!\w)", flags)))
+        pats.append(_DatePattern("weekday", re.compile(rf"(?<!\w)(?P<wd>{day})(?!\w)", flags), need=_bounded(days)))
     if ago and units:
         a = "|".join(map(_ESC, ago))
         u = "|".join(sorted(map(_ESC, units), key=len, reverse=True))
         num = r"(?:\d+|[^\W\d_]+)"
         pats.append(_DatePattern("ago", re.compile(rf"(?<!\w)(?:(?:{a})\s+{num}\s+(?:{u})\w*|{num}\s+(?:{u})\w*\s+(?:{a}))"
                                                    rf"(?!\w)", flags), need=_bounded(ago)))
-    pats.append(_DatePattern("y", re.compile(r"(?<![\d.,/:-])(?P<y>(?:19|20)\d\d)(?![\d.,]*\d|[-/.:]\d)"), digit=True))
+    pats.append(_DatePattern("y", re.compile(r"(?<![\d.,/:-])(?P<y>(?:19|20)\d\d)(?![\d.,]*\d|[-/.:]\d)"), digit=True,
+                             at_runs=True))
     return pats
 
 
 @functools.cache
-def _gate(language: str) -> re.Pattern[str]:
-    """One cheap search that any sentence with a date must pass (its words as a trie: :func:`_trie`)."""
+def _needs(language: str) -> tuple[_Words, ...]:
+    """The needs of ``language``'s date patterns, each once."""
+    return tuple(dict.fromkeys(p.need for p in _CJK_DATES + _date_patterns(language) if p.need is not None))
+
+
+@functools.cache
+def _any_need(language: str) -> _Words:
+    """The words of all of :func:`_needs`: a text without any passes none of them (one search, not five)."""
+    return _Words(frozenset().union(*(n.words for n in _needs(language))))
+
+
+@functools.cache
+def _gate(language: str) -> _Words:
+    """One cheap search that any sentence with a date must pass (its words as a trie: :func:`_trie`).
+
+    A date without a digit needs a month, weekday or "ago" word, one of the "yesterday",
+    "today" and "last year" phrases (all of them: "the previous year", "í gær"), or a CJK
+    character of 去年, 昨天, 今天, 本日 ("三天前" passes no gate: dateparser reads no
+    Chinese numerals, so it resolves to nothing either way).
+    """
     months, days, ago, _ = _date_names(language)
-    words = set(months) | set(days) | set(ago) | {w for w in _YESTERDAY | _TODAY if " " not in w}
+    words = set(months) | set(days) | set(ago) | _YESTERDAY | _TODAY | set(_REL_LAST_YEAR.split("|"))
     words |= {"last", "dernier", "dernière", "letzten", "letztes", "vergangenen", "pasado", "прошлом", "прошлого",
               "scorso", "passado", "vorig", "fyrra", "الماضي", "الماضية", "l'an", "l'année"}
-    return re.compile(rf"\d|[昨今去本]|(?<!\w)(?:{_trie(words)})(?!\w)", re.IGNORECASE)
+    return _Words(words, chars=r"\d昨今去本")
 
 
 def _safe_date(y: int, m: int, d: int) -> str | None:
@@ -823,17 +918,20 @@ def _date_matches(text: str, language: str) -> _Matches:
     digit = _DIGIT.search(text) is not None
     if not digit and not _gate(language).search(text):  # a digit passes the gate by its first branch
         return []
-    found: dict[re.Pattern[str], bool] = {}  # need -> whether the text has it
+    found: dict[_Words, bool] = {}  # need -> whether the text has it
+    if digit and not _any_need(language).search(text):  # most figures come without a month or "ago" word
+        found = dict.fromkeys(_needs(language), False)
+    runs = [r.start() for r in _DIGIT_RUN.finditer(text)] if digit else []
     out: _Matches = []
     for p in _patterns_for(text, language):
         if p.digit and not digit:
             continue
         if p.need is not None:
             if p.need not in found:
-                found[p.need] = p.need.search(text) is not None
+                found[p.need] = p.need.search(text)
             if not found[p.need]:
                 continue
-        out.append((p.kind, list(p.pattern.finditer(text))))
+        out.append((p.kind, _at_runs(p.pattern, text, runs) if p.at_runs else list(p.pattern.finditer(text))))
     return out
 
 
@@ -931,7 +1029,9 @@ def extract_facts(sentence: str, language: str, ref_date: str | None = None) -> 
     place_spans = {(f.start, f.end) for f in facts if f.kind == "place"}
     facts += [Fact(n.kind, n.text, n.value, None, n.start, n.end, n.confidence) for n in names
               if (n.start, n.end) not in place_spans]
-    facts = [dataclasses.replace(f, unit=None) if f.kind == "date" else f for f in facts]
+    # a date's unit ("ago") only kept its digits counting above; dataclasses.replace would cost 3 us a date
+    facts = [Fact(f.kind, f.text, f.value, None, f.start, f.end, f.confidence) if f.kind == "date" else f
+             for f in facts]
     return sorted(facts, key=lambda f: (f.start, f.kind))
 
 

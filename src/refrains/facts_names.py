@@ -22,6 +22,7 @@ from __future__ import annotations
 import functools
 import json
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass
 from importlib import resources
 from typing import Any
@@ -170,8 +171,8 @@ def places(sentence: str, language: str = "") -> list[Name]:
     """
     g = gazetteer()
     out: list[Name] = []
-    tokens = list(_TOKEN.finditer(sentence))
-    words = [t.group(0) for t in tokens]
+    words = _TOKEN.findall(sentence)
+    tokens: list[re.Match[str]] = []  # the same tokens' spans, found once a place is (most sentences have none)
     end_of_last = 0  # tokens before this one are inside a place already found
     for i in _capitalised(words):
         if i < end_of_last:
@@ -181,6 +182,7 @@ def places(sentence: str, language: str = "") -> list[Name]:
         if alone is None:
             continue  # neither a place by itself nor the first word of a longer one
         if alone:
+            tokens = tokens or list(_TOKEN.finditer(sentence))
             start, end = tokens[i].start(), tokens[i].end()
             if not g.abbreviations.get(tok.rstrip(".")) and sentence[end - 2:end] in ("'s", "’s"):
                 end -= 2  # the place, not its possessive
@@ -189,7 +191,7 @@ def places(sentence: str, language: str = "") -> list[Name]:
             continue
         first = _norm(tok)
         variants = _variants(first, language)
-        longest = min(max(g.first.get(w, 1) for w in (first, *variants)), len(tokens) - i)
+        longest = min(max(g.first.get(w, 1) for w in (first, *variants)), len(words) - i)
         lowered = [first, *map(_norm, words[i + 1:i + longest])]  # the n-grams' words, normalised
         for n in range(longest, 0, -1):
             key = " ".join(lowered[:n])
@@ -202,6 +204,7 @@ def places(sentence: str, language: str = "") -> list[Name]:
                 if code is None and language in _INFLECTED:
                     code = next((g.stems[s] for s in (key[:-1], key[:-2], key[:-3], key) if s in g.stems), None)
             if code and not (n == 1 and tok.isupper() and len(tok) <= 3):
+                tokens = tokens or list(_TOKEN.finditer(sentence))
                 start, end = tokens[i].start(), tokens[i + n - 1].end()
                 if sentence[end - 2:end] in ("'s", "’s"):
                     end -= 2  # the place, not its possessive
@@ -241,19 +244,54 @@ def _one_word(tok: str, language: str) -> str | None:
     return code if code and not (tok.isupper() and len(tok) <= 3) else None
 
 
+def _trie(words: Iterable[str]) -> str:
+    """A regex for exactly the strings ``words``, common prefixes factored out.
+
+    The regex engine tries the branches of an alternation one by one at each position, so
+    a search for any of a hundred month and weekday names costs a hundred tries per word
+    of the text; factored, a handful. It matches the same strings, so a search finds one
+    exactly when the plain alternation would (which branch wins may differ: for gates). For
+    case-sensitive words it also finds the same match: the text spells one path through the
+    trie, which tries a longer word before a shorter one, as a longest-first alternation does.
+
+    Examples:
+        >>> _trie(["mar", "mars", "march", "may", "mai"])
+        'ma(?:i|r(?:ch|s)?|y)'
+        >>> _trie(["a", ""]), _trie([])
+        ('(?:a)?', '')
+    """
+    root: dict[str, Any] = {}
+    for word in words:
+        node = root
+        for ch in word:
+            node = node.setdefault(ch, {})
+        node[""] = {}  # a word ends here
+
+    def emit(node: dict[str, Any]) -> str:
+        branches = [re.escape(ch) + emit(child) for ch, child in sorted(node.items()) if ch]
+        if not branches:
+            return ""
+        if "" in node:
+            return "(?:" + "|".join(branches) + ")?"
+        return branches[0] if len(branches) == 1 else "(?:" + "|".join(branches) + ")"
+
+    return emit(root)
+
+
 @functools.lru_cache(maxsize=1)
-def _org_aliases() -> tuple[dict[str, str], re.Pattern[str]]:
+def _org_aliases() -> tuple[dict[str, str], re.Pattern[str], re.Pattern[str]]:
+    """The aliases' table, their pattern, and where a match of it can begin (an alias's first two letters)."""
     table: dict[str, str] = {}
     for canonical, forms in lexicon()["organizations"].items():
         for form in forms:
             table[form] = canonical
-    def alternation(forms: list[str]) -> str:
-        return "|".join(re.escape(f) for f in sorted(forms, key=len, reverse=True))
-
     cjk = [f for f in table if _CJK_CHAR.search(f)]
     latin = [f for f in table if not _CJK_CHAR.search(f)]
-    # CJK is written without spaces, so its aliases need no word boundary
-    return table, re.compile(rf"{alternation(cjk)}|(?<![\w.])(?:{alternation(latin)})(?![\w])")
+    # CJK is written without spaces, so its aliases need no word boundary; as tries, the
+    # same longest alias at each place as the longest-first alternations they replace
+    # where an alias can begin, as literals: the regex engine skips ahead to their first letters in C
+    starts = re.compile("|".join(sorted({re.escape(f[:2]) for f in table})))
+    return table, re.compile(rf"{_trie(cjk)}|(?<![\w.])(?:{_trie(latin)})(?![\w])"), starts
 
 
 _ORG_HEAD = (r"Ministry|Department|Agency|Center|Centre|Council|Commission|Embassy|Bank|Office|Institute|"
@@ -270,6 +308,37 @@ _NOT_ORGS = frozenset({"Q", "A", "R", "CEO", "GMT", "UTC", "CET", "AM", "PM", "T
                        "READ", "MORE", "ALSO", "SEE", "WATCH", "VIDEO", "PHOTO", "PHOTOS", "UPDATE", "BREAKING", "LIVE",
                        "QR"})
 _LONE_HEAD = re.compile(rf"(?:{_ORG_HEAD})")
+_HEAD_WORDS = frozenset(h.replace("[sz]", c) for h in _ORG_HEAD.split("|") for c in "sz")
+"""The strings ``_LONE_HEAD`` fullmatches: a set lookup instead of a regex per word."""
+_ACRONYM = re.compile(r"[A-Z](?=[A-Z&])")
+_HEAD_ANY = re.compile(_ORG_HEAD)
+"""Where ``_ORG``'s second branch (an acronym) can begin; its first needs a head word in the sentence."""
+_ORG_START = re.compile("[A-Z" + "".join(sorted({h[0] for h in _ORG_HEAD.split("|")} - set("ABCDEFGHIJKLMNOPQRSTUVWXYZ")))
+                        + "]")
+"""Where a match of ``_ORG`` can begin: a capital of its leading words, of a head word or of an acronym."""
+
+
+def _matches_at(pattern: re.Pattern[str], text: str, starts: Iterable[int]) -> list[re.Match[str]]:
+    """``list(pattern.finditer(text))`` for a pattern whose every match is non-empty and begins
+    at one of ``starts`` (ascending): the pattern is tried only there.
+
+    A pattern that opens with ``\\b`` or a lookbehind gives the regex engine no character
+    to skip ahead to, so a search tries it at every character of the text; a cheap search
+    for where a match can begin (a capital, a digit) leaves a few places. Trying them in
+    order, each from the end of the last match, is what ``finditer`` does: a lookbehind
+    sees the text before where a match is tried.
+
+    Examples:
+        >>> [m.group(0) for m in _matches_at(_ORG, "the UN and the World Bank", [4, 15])]
+        ['UN', 'World Bank']
+    """
+    out: list[re.Match[str]] = []
+    pos = 0
+    for p in starts:
+        if p >= pos and (m := pattern.match(text, p)) is not None:
+            out.append(m)
+            pos = m.end()
+    return out
 
 
 def organizations(sentence: str) -> list[Name]:
@@ -281,13 +350,15 @@ def organizations(sentence: str) -> list[Name]:
         >>> [n.value for n in organizations("the US Department of Justice")]
         ['US Department of Justice']
     """
-    table, aliases = _org_aliases()
+    table, aliases, alias_starts = _org_aliases()
     out: list[Name] = []
     taken: list[tuple[int, int]] = []
-    for m in aliases.finditer(sentence):
+    for m in _matches_at(aliases, sentence, [s.start() for s in alias_starts.finditer(sentence)]):
         out.append(Name("organization", m.group(0), table[m.group(0)], m.start(), m.end(), 0.9))
         taken.append((m.start(), m.end()))
-    for m in _ORG.finditer(sentence):
+    # without a head word anywhere, only an acronym can match: it begins at a capital before a capital or "&"
+    starts = _ORG_START if _HEAD_ANY.search(sentence) else _ACRONYM
+    for m in _matches_at(_ORG, sentence, [c.start() for c in starts.finditer(sentence)]):
         text = m.group(0).rstrip()
         start = m.start()
         for article in ("The ", "La ", "Le ", "Les ", "Der ", "Die ", "Das ", "El "):
@@ -296,7 +367,7 @@ def organizations(sentence: str) -> list[Name]:
         end = start + len(text)
         if len(text) < 2 or text in _NOT_ORGS or any(a < end and start < b for a, b in taken):
             continue
-        if _LONE_HEAD.fullmatch(text) or (text.isupper() and re.match(r"-\d", sentence[end:end + 2])):
+        if text in _HEAD_WORDS or (text.isupper() and re.match(r"-\d", sentence[end:end + 2])):
             continue  # a head word alone names nothing ("Police:", "Group"); "LE-512", "A-7" are codes
         if text.isupper() and gazetteer().abbreviations.get(text):
             continue  # "US", "UK" are places
@@ -305,12 +376,14 @@ def organizations(sentence: str) -> list[Name]:
     return sorted(out, key=lambda n: n.start)
 
 
-_PERSON = re.compile(
-    r"\b(?:President|Prime Minister|Minister|Secretary|Chancellor|Senator|Governor|Mayor|Judge|General|Mr\.?|"
-    r"Mrs\.?|Ms\.?|Dr\.?|Président|Présidente|Premier ministre|ministre|M\.|Mme|Präsident|Präsidentin|"
-    r"Bundeskanzlerin|Bundeskanzler|Kanzlerin|Minister(?:in)?|Herr|Frau|presidente|ministro|ministra|"
-    r"señor|señora|президент|премьер-министр|министр|глава|forseti|ráðherra)\s+"
-    r"(?P<name>[A-ZÀ-ÖØ-ÞА-ЯЁ][\w'-]+(?:\s+[A-ZÀ-ÖØ-ÞА-ЯЁ][\w'-]+){0,2})")
+_TITLES = (r"President|Prime Minister|Minister|Secretary|Chancellor|Senator|Governor|Mayor|Judge|General|Mr\.?|"
+           r"Mrs\.?|Ms\.?|Dr\.?|Président|Présidente|Premier ministre|ministre|M\.|Mme|Präsident|Präsidentin|"
+           r"Bundeskanzlerin|Bundeskanzler|Kanzlerin|Minister(?:in)?|Herr|Frau|presidente|ministro|ministra|"
+           r"señor|señora|президент|премьер-министр|министр|глава|forseti|ráðherra")
+_PERSON = re.compile(rf"\b(?:{_TITLES})\s+(?P<name>[A-ZÀ-ÖØ-ÞА-ЯЁ][\w'-]+(?:\s+[A-ZÀ-ÖØ-ÞА-ЯЁ][\w'-]+){{0,2}})")
+_TITLE_ANY = re.compile(_TITLES)
+"""Any title, anywhere: every branch opens with a letter, so the engine skips ahead to those in C; without
+one, ``_PERSON`` (which opens with ``\\b``, and is tried at every character) cannot match."""
 _NOT_NAMES = frozenset({"The", "Of", "For", "And", "In", "On", "Le", "La", "Les", "Der", "Die", "Das", "El",
                         # German nouns are capitalised: "Herr Landeshauptmann" is a title, not a name
                         "Landeshauptmann", "Landeshauptfrau", "Bürgermeister", "Bürgermeisterin", "Präsident",
@@ -324,6 +397,8 @@ _CAPITAL = re.compile(r"[A-ZÀ-ÖØ-ÞА-ЯЁ]")
 """The first letter of ``_CAP`` and of ``_PERSON``'s names: every name but a Japanese one has one."""
 _NAME_TAIL = rf"(?:\s+(?:(?:de|da|del|van|von|der|le|la|al|bin|ibn)\s+)?{_CAP}){{1,2}}"
 _GIVEN = re.compile(rf"\b(?=(?P<name>{_CAP}{_NAME_TAIL}))")  # overlapping: "Laut Angela Merkel"
+_FIRST_WORD = re.compile(_CAP)
+"""The first word of a ``_GIVEN`` name, read alone (``_CAP`` runs to the whitespace the tail begins with)."""
 _SPEECH = {
     "en": (r"(?:said|says|told|added|wrote|explained|stated|warned|insisted)",
            r"(?:said|says|according to)"),
@@ -354,6 +429,7 @@ def _given_names() -> tuple[frozenset[str], frozenset[str]]:
     return frozenset(table["latin"]), cyr
 
 
+@functools.lru_cache(maxsize=20_000)  # capitalised words: a bounded memo, most of them recur
 def _is_given(word: str) -> bool:
     latin, cyr = _given_names()
     if word in latin:
@@ -409,14 +485,20 @@ def people(sentence: str, language: str = "") -> list[Name]:
     """
     found: list[tuple[int, int, float]] = []
     capital = _CAPITAL.search(sentence) is not None  # no capital, no name but Japanese ones
-    for m in _PERSON.finditer(sentence) if capital else ():
+    for m in _PERSON.finditer(sentence) if capital and _TITLE_ANY.search(sentence) else ():
         found.append((m.start("name"), m.end("name"), 0.7))
     if language == "ja":
         found += [(m.start("name"), m.end("name"), 0.6) for m in _JA_PERSON.finditer(sentence)]
     elif capital and language not in ("zh", "ko"):
-        for m in _GIVEN.finditer(sentence):
-            if _is_given(m.group("name").split()[0]):
-                found.append((m.start("name"), m.end("name"), 0.6))
+        # _GIVEN's matches are empty, one at each capital that begins a name: tried only there, and
+        # only where the first word is a given name (what the name's first word is checked for)
+        for c in _CAPITAL.finditer(sentence):
+            word = _FIRST_WORD.match(sentence, c.start())
+            if word is None or not _is_given(word.group(0)):
+                continue
+            given = _GIVEN.match(sentence, c.start())
+            if given is not None:
+                found.append((given.start("name"), given.end("name"), 0.6))
         found += [(a, b, 0.5) for a, b in _speakers(sentence, language)]
     out: list[Name] = []
     for start, end, confidence in sorted(found, key=lambda f: (f[0], -f[1])):
@@ -427,7 +509,7 @@ def people(sentence: str, language: str = "") -> list[Name]:
         if name.split()[-1] in _PLACE_HEADS:
             continue  # "Princess Anne County", "Jesse Owens Avenue": a place named after someone
         if gazetteer().abbreviations.get(name) or name in _NOT_ORGS or any(
-                _LONE_HEAD.fullmatch(w) for w in name.split()):
+                w in _HEAD_WORDS for w in name.split()):
             continue  # "said Amnesty International": a head word makes it an organisation
         if any(n.start <= start < n.end or start <= n.start < end for n in out):
             continue  # the longest name at a place wins; the others overlap it

@@ -22,6 +22,7 @@ machine here follows its ``segmenter`` and ``_segmentation_states`` modules.
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 from importlib.metadata import version
 
 import regex
@@ -84,6 +85,12 @@ def tokenize(text: str) -> tuple[list[str], list[int], list[bool]]:
     offset = 0
     for ms, me, run in _runs(text):
         if run.isalnum():
+            if not hints or not any(ms <= h < me for h in hints):  # most runs: a plain word, one token
+                add_v(run)
+                add_o(ms)
+                add_s(offset < ms)
+                offset = me
+                continue
             start, end = ms, me
             alnum = True
         else:
@@ -225,6 +232,7 @@ def _segment(V: list[str], O: list[int], S: list[bool]) -> list[tuple[int, int]]
     """Token ranges ``[a, b)`` of the sentences: syntok's state machine, state by state."""
     n = len(V)
     max_skip = State.max_bracket_skipping_length
+    stops = [k for k, v in enumerate(V) if v in _STOP]  # where the inner-token state stops (_OPENING is in _STOP)
     out: list[tuple[int, int]] = []
     i = h = 0  # queue[0] is V[i]; the sentence so far is V[h:i]
 
@@ -354,7 +362,9 @@ def _segment(V: list[str], O: list[int], S: list[bool]) -> list[tuple[int, int]]
             else:
                 state = _END
         elif i < n:  # _INNER
-            i += 1
+            # the state moves on one token at a time until a terminal or a bracket: jump there
+            k = bisect_right(stops, i)
+            i = stops[k] if k < len(stops) else n
             if i < n and V[i] in _OPENING:
                 skip_brackets()
             if i < n and V[i] in _STOP:

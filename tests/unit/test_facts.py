@@ -352,23 +352,34 @@ def test_trie_matches_exactly_the_words() -> None:
 
 @pytest.mark.parametrize("lang", ["en", "fr", "de", "es", "ru", "ar", "zh", "ja"])
 def test_date_gate_and_needs_agree_with_plain_alternations(lang: str) -> None:
-    from refrains.facts import _date_names, _date_patterns, _gate
+    from refrains.facts import _REL_LAST_YEAR, _date_names, _date_patterns, _gate
 
     months, days, ago, _ = _date_names(lang)
-    texts = [f"{pre}{w}{post}" for w in [*months, *days, *ago, "LAST", "l'An", "Yesterday"]
+    texts = [f"{pre}{w}{post}" for w in [*months, *days, *ago, "LAST", "l'An", "Yesterday", "the Previous year",
+                                          "í gær", "prior year"]
              for pre, post in [("", ""), ("x", ""), ("in ", " ."), ("", "s"), (" ", "\u00a0")]]
     texts += [w.upper() for w in texts] + ["nothing here", "", "9", "今"]
     gate = _gate(lang)
     words = {*months, *days, *ago, "last", "dernier", "dernière", "letzten", "letztes", "vergangenen", "pasado",
              "прошлом", "прошлого", "scorso", "passado", "vorig", "fyrra", "الماضي", "الماضية", "l'an", "l'année",
              "yesterday", "hier", "gestern", "ayer", "вчера", "ieri", "ontem", "gisteren", "أمس", "昨天", "昨日", "today",
-             "aujourd'hui", "heute", "hoy", "сегодня", "oggi", "hoje", "vandaag", "اليوم", "今天", "今日", "本日"}
+             "aujourd'hui", "heute", "hoy", "сегодня", "oggi", "hoje", "vandaag", "اليوم", "今天", "今日", "本日",
+             "í gær", "í dag", *_REL_LAST_YEAR.split("|")}
     plain = re.compile(rf"\d|[昨今去本]|(?<!\w)(?:{'|'.join(map(re.escape, words))})(?!\w)", re.IGNORECASE)
     month = next(p.need for p in _date_patterns(lang) if p.kind == "ym")
     plain_month = re.compile(rf"(?<!\w)(?:{'|'.join(map(re.escape, months))})(?!\w)", re.IGNORECASE)
     for t in texts:
         assert bool(gate.search(t)) == bool(plain.search(t)), t
         assert month is not None and bool(month.search(t)) == bool(plain_month.search(t)), t
+
+
+def test_a_date_without_a_digit_passes_the_date_gate() -> None:
+    # the gate, which only sentences without a digit meet, once lacked "the previous year" and
+    # the two-word "í gær" / "í dag": found beside a figure, missed alone
+    for text, lang, value in [("It happened the previous year.", "en", "2020"),
+                              ("It happened the previous year, 5 cases.", "en", "2020"),
+                              ("Það gerðist í gær.", "is", "2021-07-18"), ("Það gerðist í dag.", "is", "2021-07-19")]:
+        assert [f.value for f in extract_facts(text, lang, "2021-07-19") if f.kind == "date"] == [value], text
 
 
 def test_a_weekday_that_only_casefolds_to_a_name_is_read_not_a_crash() -> None:

