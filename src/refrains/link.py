@@ -650,12 +650,96 @@ def classify(corpus: Corpus, al: Alignment, doc_cosine: float, settings: LinkSet
     return Link(source, target, relation, round(float(score), 4), evidence)
 
 
+PARALLEL_MIN_PAIRS = 2_000
+"""From this many candidate pairs, alignment and typing run in forked worker processes (one
+per core, see :func:`_link_parallel`); below, starting them costs more than they save
+(~0.7 ms a pair on one core, ~0.1 s to start two workers from a large process)."""
+_PAIRS_PER_TASK = 500
+"""Candidate pairs per task handed to a worker: small enough that the two workers finish
+together (pairs of long documents cost more), large enough that results travel in few,
+large messages."""
+
+
+def _link_pairs(corpus: Corpus, pairs: list[tuple[str, str]], settings: LinkSettings
+                ) -> list[tuple[Link, Alignment]]:
+    """Align and type each pair in this process: the links found, with their alignments, in pair order."""
+    index = corpus.doc_index()
+    out: list[tuple[Link, Alignment]] = []
+    for a, b in pairs:
+        al = align_pair(corpus, a, b, settings.align)
+        cos = float(corpus.doc_vectors[index[a]] @ corpus.doc_vectors[index[b]])
+        link = classify(corpus, al, cos * settings.cos_scale + settings.cos_offset, settings)
+        if link is not None:
+            out.append((link, al))
+    return out
+
+
+_SHARED: dict[str, Any] = {}
+"""What forked alignment workers read: set before the fork, so they see the parent's corpus
+(copy-on-write) instead of receiving a pickled copy."""
+
+
+def _worker_start(blas: int) -> None:
+    """A worker's BLAS runs on as many threads as the serial path's (same products, same bits)."""
+    from threadpoolctl import threadpool_limits
+
+    threadpool_limits(blas, user_api="blas")
+
+
+def _worker_task(span: tuple[int, int]) -> list[tuple[Link, Alignment]]:
+    """:func:`_link_pairs` for the candidate pairs ``[start, stop)`` of the shared list."""
+    pairs: list[tuple[str, str]] = _SHARED["pairs"]
+    return _link_pairs(_SHARED["corpus"], pairs[span[0] : span[1]], _SHARED["settings"])
+
+
+def _link_parallel(corpus: Corpus, pairs: list[tuple[str, str]], settings: LinkSettings, workers: int
+                   ) -> list[tuple[Link, Alignment]]:
+    """:func:`_link_pairs` split over ``workers`` forked processes, results in pair order.
+
+    Fork, not spawn: a worker reads the parent's corpus in place (its arrays are only read,
+    so their pages stay shared; ``gc.freeze`` keeps the workers' garbage collector from
+    writing to every object the parent holds, which would copy those pages too). Workers
+    never call faiss (OpenMP does not survive a fork), only numpy. Tasks are spans of the
+    sorted pairs handed out in order and collected in order (``imap``), so the result is the
+    serial loop's, pair for pair: each pair's arithmetic is the same on any process.
+    """
+    import gc
+    import multiprocessing
+
+    from refrains.embed._threads import blas_threads
+
+    if any(corpus.by_id[a].language != corpus.by_id[b].language for a, b in pairs):
+        corpus.tfidf(pairs[0][0])  # word frequencies counted once here, not once per worker
+    spans = [(i, min(i + _PAIRS_PER_TASK, len(pairs))) for i in range(0, len(pairs), _PAIRS_PER_TASK)]
+    _SHARED.update(corpus=corpus, pairs=pairs, settings=settings)
+    gc.freeze()
+    try:
+        ctx = multiprocessing.get_context("fork")
+        with ctx.Pool(workers, initializer=_worker_start, initargs=(blas_threads(),)) as pool:
+            return [found for part in pool.imap(_worker_task, spans) for found in part]
+    finally:
+        gc.unfreeze()
+        _SHARED.clear()
+
+
+def _align_workers() -> int:
+    """Processes for alignment: one per core (``REFRAINS_WORKERS`` overrides), one when BLAS is
+    given several threads (``REFRAINS_THREADS``): those already fill the cores."""
+    from refrains.embed._threads import blas_threads
+    from refrains.workers import default_workers
+
+    return default_workers() if blas_threads() == 1 else 1
+
+
 def link_documents(corpus: Corpus, settings: LinkSettings, extra: Iterable[tuple[str, str]] = (),
                    stats: LinkStats | None = None, only: set[str] | None = None,
-                   memory: SearchMemory | None = None) -> tuple[list[Link], list[Alignment]]:
+                   memory: SearchMemory | None = None, workers: int | None = None
+                   ) -> tuple[list[Link], list[Alignment]]:
     """Find, align and type the relations of every candidate pair (or of those involving ``only``).
 
     ``memory`` carries neighbourhood figures between runs (see :func:`candidate_pairs`).
+    From :data:`PARALLEL_MIN_PAIRS` candidate pairs, alignment runs in ``workers`` processes
+    (None: one per core, see :func:`_align_workers`); the result is the same either way.
 
     Returns:
         The links (sorted) and the alignments they rest on (for talking points).
@@ -664,27 +748,22 @@ def link_documents(corpus: Corpus, settings: LinkSettings, extra: Iterable[tuple
 
     from refrains.embed._threads import blas_threads
 
-    index = corpus.doc_index()
-    links: list[Link] = []
-    alignments: list[Alignment] = []
     pairs = candidate_pairs(corpus, settings, extra, stats, only, memory)
-    # each alignment multiplies two small matrices: a second BLAS thread only adds its
-    # start-up and, when the other core is busy, spins (measured on 2 cores under load:
-    # 6-17 ms a product of 36x512 by 512x40 on two threads, 0.25 ms on one). OpenBLAS
-    # tiles the product by thread, so cosines differ in their last bits from a two-thread
-    # run (as they do between machines with other core counts)
-    with threadpool_limits(blas_threads(), user_api="blas"):
-        for a, b in pairs:
-            al = align_pair(corpus, a, b, settings.align)
-            if stats is not None:
-                stats.aligned_pairs += 1
-            cos = float(corpus.doc_vectors[index[a]] @ corpus.doc_vectors[index[b]])
-            link = classify(corpus, al, cos * settings.cos_scale + settings.cos_offset, settings)
-            if link is not None:
-                links.append(link)
-                alignments.append(al)
-    links.sort(key=lambda ln: (ln.source, ln.target))
-    return links, alignments
+    if stats is not None:
+        stats.aligned_pairs += len(pairs)
+    workers = _align_workers() if workers is None else workers
+    if workers > 1 and len(pairs) >= PARALLEL_MIN_PAIRS:
+        found = _link_parallel(corpus, pairs, settings, min(workers, -(-len(pairs) // _PAIRS_PER_TASK)))
+    else:
+        # each alignment multiplies two small matrices: a second BLAS thread only adds its
+        # start-up and, when the other core is busy, spins (measured on 2 cores under load:
+        # 6-17 ms a product of 36x512 by 512x40 on two threads, 0.25 ms on one). OpenBLAS
+        # tiles the product by thread, so cosines differ in their last bits from a two-thread
+        # run (as they do between machines with other core counts)
+        with threadpool_limits(blas_threads(), user_api="blas"):
+            found = _link_pairs(corpus, pairs, settings)
+    links = sorted((ln for ln, _ in found), key=lambda ln: (ln.source, ln.target))
+    return links, [al for _, al in found]
 
 
 def alignment_of(link: Link) -> Alignment:
