@@ -79,6 +79,18 @@ def _unit_tfidf(counts: Counter[str], df: Counter[str]) -> TermVector:
 
 
 @dataclass
+class DocumentTerms:
+    """Word shingles and TF-IDF vectors of some documents, made in one process for another.
+
+    Their keys are :func:`term_keys` (``hash``): they only mean the same in a process forked
+    from the one whose corpus adopts them (same hash seed), never across runs.
+    """
+
+    shingles: dict[str, np.ndarray] = field(default_factory=dict)
+    tfidf: dict[str, TermVector] = field(default_factory=dict)
+
+
+@dataclass
 class Corpus:
     """Documents, their sentences and the sentence vectors, ready for analysis."""
 
@@ -181,6 +193,16 @@ class Corpus:
 
             self._shingles[doc_id] = np.unique(term_keys(shingles(self.by_id[doc_id].text)))
         return self._shingles[doc_id]
+
+    def terms(self, shingled: Iterable[str], weighted: Iterable[str]) -> DocumentTerms:
+        """The shingles of ``shingled`` and the TF-IDF vectors of ``weighted`` documents (computed, kept, handed out)."""
+        return DocumentTerms({d: self.shingles(d) for d in shingled}, {d: self.tfidf(d) for d in weighted})
+
+    def adopt(self, terms: DocumentTerms) -> None:
+        """Keep terms that a forked copy of this corpus computed (:meth:`terms`): the same
+        values, made elsewhere (word frequencies must be counted here before the fork)."""
+        self._shingles.update(terms.shingles)
+        self._tfidf.update(terms.tfidf)
 
     def slice(self, doc_id: str) -> tuple[int, int]:
         """Rows of ``vectors`` that belong to ``doc_id``."""
