@@ -46,7 +46,7 @@ def term_keys(terms: Iterable[str]) -> np.ndarray:
     string in a set or dict (about 70 bytes). Two different terms share a key with
     probability 2**-64 per comparison; every comparison happens within one process.
     """
-    return np.fromiter((hash(t) for t in terms), dtype=np.int64)
+    return np.fromiter(map(hash, terms), dtype=np.int64)
 
 
 @dataclass(frozen=True, eq=False)
@@ -70,10 +70,21 @@ class TermVector:
         return float(sum((a.weights[ia[order]] * b.weights[ib[order]]).tolist()))
 
 
-def _unit_tfidf(counts: Counter[str], df: Counter[str]) -> TermVector:
-    """Sublinear TF times smoothed IDF (``df[""]`` holds the corpus size), scaled to unit length."""
+_TF = [0.0] + [1 + math.log(k) for k in range(1, 64)]
+"""Sublinear term frequencies ``1 + log(k)`` of the counts most terms have."""
+
+
+def _unit_tfidf(counts: Counter[str], df: Counter[str], idf: dict[str, float] | None = None) -> TermVector:
+    """Sublinear TF times smoothed IDF (``df[""]`` holds the corpus size), scaled to unit length.
+
+    ``idf`` keeps each term's IDF for the next document (the same float: the same expression;
+    never 0, as ``df[w] <= n``, so ``or`` tells a kept one from a missing one).
+    """
     n = df[""]
-    v = [(1 + math.log(k)) * (math.log((n + 1) / (df[w] + 1)) + 1) for w, k in counts.items()]
+    known = {} if idf is None else idf
+    get = known.get
+    v = [(_TF[k] if k < 64 else 1 + math.log(k)) * (get(w) or known.setdefault(w, math.log((n + 1) / (df[w] + 1)) + 1))
+         for w, k in counts.items()]
     norm = math.sqrt(sum(x * x for x in v)) or 1.0
     return TermVector(term_keys(counts), np.array([x / norm for x in v], dtype=np.float64))
 
@@ -105,6 +116,7 @@ class Corpus:
     _tfidf: dict[str, TermVector] = field(default_factory=dict, repr=False)
     _shingles: dict[str, np.ndarray] = field(default_factory=dict, repr=False)
     _df: Counter[str] = field(default_factory=Counter, repr=False)
+    _idf: dict[str, float] = field(default_factory=dict, repr=False)
     _title_tfidf: dict[str, TermVector] = field(default_factory=dict, repr=False)
     _char_tfidf: dict[str, TermVector] = field(default_factory=dict, repr=False)
     _char_df: Counter[str] = field(default_factory=Counter, repr=False)
@@ -147,8 +159,8 @@ class Corpus:
         """
         if doc_id not in self._tfidf:
             doc = self.by_id.get(doc_id)
-            words = Counter(w.lower() for w in _WORD.findall(doc.text)) if doc else Counter()
-            self._tfidf[doc_id] = _unit_tfidf(words, self._word_df())
+            words = Counter(map(str.lower, _WORD.findall(doc.text))) if doc else Counter()
+            self._tfidf[doc_id] = _unit_tfidf(words, self._word_df(), self._idf)
         return self._tfidf[doc_id]
 
     def title_tfidf(self, doc_id: str) -> TermVector:
@@ -158,8 +170,8 @@ class Corpus:
         """
         if doc_id not in self._title_tfidf:
             first = self.sentences.get(doc_id) or []
-            words = Counter(w.lower() for w in _WORD.findall(first[0].text)) if first else Counter()
-            self._title_tfidf[doc_id] = _unit_tfidf(words, self._word_df())
+            words = Counter(map(str.lower, _WORD.findall(first[0].text))) if first else Counter()
+            self._title_tfidf[doc_id] = _unit_tfidf(words, self._word_df(), self._idf)
         return self._title_tfidf[doc_id]
 
     def char_tfidf(self, doc_id: str) -> TermVector:
@@ -181,7 +193,7 @@ class Corpus:
     def _word_df(self) -> Counter[str]:
         if not self._df:
             for d in self.documents:
-                self._df.update({w.lower() for w in _WORD.findall(d.text)})
+                self._df.update(set(map(str.lower, _WORD.findall(d.text))))
             self._df[""] = len(self.documents)  # the corpus size rides along
         return self._df
 

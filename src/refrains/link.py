@@ -693,10 +693,29 @@ def _terms_task(span: tuple[int, int]) -> DocumentTerms:
     return _SHARED["corpus"].terms(shingled[a:b], weighted[a:b])  # type: ignore[no-any-return]
 
 
-def _link_task(span: tuple[int, int]) -> list[tuple[Link, Alignment]]:
-    """:func:`_link_pairs` for the candidate pairs ``[start, stop)`` of the shared list."""
+def _link_task(span: tuple[int, int]) -> list[Link]:
+    """The links of the candidate pairs ``[start, stop)`` of the shared list, their evidence's
+    sentence texts left out (:func:`_with_texts` puts them back)."""
     pairs: list[tuple[str, str]] = _SHARED["pairs"]
-    return _link_pairs(_SHARED["corpus"], pairs[span[0] : span[1]], _SHARED["settings"])
+    links = [ln for ln, _ in _link_pairs(_SHARED["corpus"], pairs[span[0] : span[1]], _SHARED["settings"])]
+    for ln in links:
+        for p in ln.evidence["pairs"]:
+            p["text_a"] = p["text_b"] = ""
+    return links
+
+
+def _with_texts(corpus: Corpus, link: Link) -> tuple[Link, Alignment]:
+    """A worker's link with its sentence texts back, and the alignment it rests on.
+
+    The texts are this process's own strings (unpickled, each link's would be a copy: ~40 MB
+    more at 1,500 documents); the alignment is rebuilt from the evidence, which holds all of
+    it (:func:`alignment_of`), instead of travelling beside it.
+    """
+    a, b = link.evidence["documents"]
+    sa, sb = corpus.sentences[a], corpus.sentences[b]
+    for p in link.evidence["pairs"]:
+        p["text_a"], p["text_b"] = sa[p["a"]].text, sb[p["b"]].text
+    return link, alignment_of(link)
 
 
 def _term_jobs(corpus: Corpus, pairs: list[tuple[str, str]]) -> tuple[list[str], list[str]]:
@@ -728,7 +747,8 @@ def _link_parallel(corpus: Corpus, pairs: list[tuple[str, str]], settings: LinkS
     those of nearly every document: a third of the serial loop's time at 1,500 documents).
     Then the pairs: spans of the sorted pairs handed out in order and collected in order
     (``imap``) by workers forked again, now sharing those terms, so the result is the
-    serial loop's, pair for pair (each pair's arithmetic is the same on any process).
+    serial loop's, pair for pair (each pair's arithmetic is the same on any process). Links
+    come back without their sentence texts, and alignments not at all (:func:`_with_texts`).
     """
     import gc
     import multiprocessing
@@ -748,7 +768,8 @@ def _link_parallel(corpus: Corpus, pairs: list[tuple[str, str]], settings: LinkS
                 corpus.adopt(terms)
         gc.freeze()  # the adopted terms too
         with ctx.Pool(workers, initializer=_worker_start, initargs=(blas_threads(),)) as pool:
-            return [found for part in pool.imap(_link_task, _spans(len(pairs), _PAIRS_PER_TASK)) for found in part]
+            return [_with_texts(corpus, ln) for part in pool.imap(_link_task, _spans(len(pairs), _PAIRS_PER_TASK))
+                    for ln in part]
     finally:
         gc.unfreeze()
         _SHARED.clear()
