@@ -746,12 +746,13 @@ def _link_parallel(corpus: Corpus, pairs: list[tuple[str, str]], settings: LinkS
     and handed back to this corpus (made lazily in the pair loop, every worker would make
     those of nearly every document: a third of the serial loop's time at 1,500 documents).
     Then the pairs: spans of the sorted pairs handed out in order and collected in order
-    (``imap``) by workers forked again, now sharing those terms, so the result is the
+    (``Executor.map``) by workers forked again, now sharing those terms, so the result is the
     serial loop's, pair for pair (each pair's arithmetic is the same on any process). Links
     come back without their sentence texts, and alignments not at all (:func:`_with_texts`).
     """
     import gc
     import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor
 
     from refrains.embed._threads import blas_threads
 
@@ -763,12 +764,14 @@ def _link_parallel(corpus: Corpus, pairs: list[tuple[str, str]], settings: LinkS
     _SHARED.update(corpus=corpus, pairs=pairs, settings=settings, shingled=shingled, weighted=weighted)
     try:
         gc.freeze()
-        with ctx.Pool(workers, initializer=_worker_start, initargs=(blas_threads(),)) as pool:
-            for terms in pool.imap_unordered(_terms_task, _spans(docs, -(-docs // (4 * workers)) or 1)):
+        # an executor, not multiprocessing.Pool: a worker killed (out of memory) raises
+        # BrokenProcessPool here, where a Pool would wait for its results for ever
+        with ProcessPoolExecutor(workers, ctx, _worker_start, (blas_threads(),)) as pool:
+            for terms in pool.map(_terms_task, _spans(docs, -(-docs // (4 * workers)) or 1)):
                 corpus.adopt(terms)
         gc.freeze()  # the adopted terms too
-        with ctx.Pool(workers, initializer=_worker_start, initargs=(blas_threads(),)) as pool:
-            return [_with_texts(corpus, ln) for part in pool.imap(_link_task, _spans(len(pairs), _PAIRS_PER_TASK))
+        with ProcessPoolExecutor(workers, ctx, _worker_start, (blas_threads(),)) as pool:
+            return [_with_texts(corpus, ln) for part in pool.map(_link_task, _spans(len(pairs), _PAIRS_PER_TASK))
                     for ln in part]
     finally:
         gc.unfreeze()
