@@ -25,10 +25,10 @@ from __future__ import annotations
 import functools
 import json
 import re
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import date
-from typing import Any
+from typing import Any, TypeVar
 
 import numpy as np
 
@@ -651,11 +651,11 @@ def classify(corpus: Corpus, al: Alignment, doc_cosine: float, settings: LinkSet
 
 
 PARALLEL_MIN_PAIRS = 2_000
-"""From this many candidate pairs, alignment and typing run in forked worker processes (one
-per core, see :func:`_link_parallel`); below, starting them costs more than they save
-(~0.7 ms a pair on one core, ~0.1 s to start two workers from a large process)."""
+"""From this many candidate pairs, alignment and typing run on every core: this process and
+forked workers (see :func:`_link_parallel`); below, starting them costs more than they save
+(~0.5 ms a pair on one core, ~0.1 s to fork a worker from a large process)."""
 _PAIRS_PER_TASK = 500
-"""Candidate pairs per task handed to a worker: small enough that the two workers finish
+"""Candidate pairs per span shared out (:func:`_share`): small enough that the processes finish
 together (pairs of long documents cost more), large enough that results travel in few,
 large messages."""
 
@@ -674,6 +674,8 @@ def _link_pairs(corpus: Corpus, pairs: list[tuple[str, str]], settings: LinkSett
     return out
 
 
+_T = TypeVar("_T")
+_R = TypeVar("_R")
 _SHARED: dict[str, Any] = {}
 """What forked alignment workers read: set before the fork, so they see the parent's corpus
 (copy-on-write) instead of receiving a pickled copy."""
@@ -733,26 +735,47 @@ def _spans(n: int, size: int) -> list[tuple[int, int]]:
     return [(i, min(i + size, n)) for i in range(0, n, size)]
 
 
+def _share(pool: Any, task: Callable[[tuple[int, int]], _T], spans: list[tuple[int, int]],
+           here: Callable[[tuple[int, int]], _R], back: Callable[[_T], _R]) -> list[_R]:
+    """The result of every span, in span order: ``pool``'s workers take spans from the front
+    (``task``, its result brought ``back``), this process from the back (``here``) until they meet.
+
+    This process works instead of waiting: on two cores one worker and this process keep
+    both busy, and what this process aligns itself is never pickled. A span is this
+    process's only while its future can still be cancelled (no worker has it), so each span
+    runs once, wherever the cores are free.
+    """
+    futures = [pool.submit(task, span) for span in spans]
+    mine: dict[int, _R] = {}
+    for k in range(len(spans) - 1, -1, -1):
+        if not futures[k].cancel():
+            break
+        mine[k] = here(spans[k])
+    return [mine[k] if k in mine else back(f.result()) for k, f in enumerate(futures)]
+
+
 def _link_parallel(corpus: Corpus, pairs: list[tuple[str, str]], settings: LinkSettings, workers: int
                    ) -> list[tuple[Link, Alignment]]:
-    """:func:`_link_pairs` split over ``workers`` forked processes, results in pair order.
+    """:func:`_link_pairs` split over this process and ``workers - 1`` forked ones, results in pair order.
 
     Fork, not spawn: a worker reads the parent's corpus in place (its arrays are only read,
     so their pages stay shared; ``gc.freeze`` keeps the workers' garbage collector from
     writing to every object the parent holds, which would copy those pages too). Workers
     never call faiss (OpenMP does not survive a fork), only numpy.
 
-    Two rounds. Each document's shingles and TF-IDF vector are made once, each by one worker,
-    and handed back to this corpus (made lazily in the pair loop, every worker would make
-    those of nearly every document: a third of the serial loop's time at 1,500 documents).
-    Then the pairs: spans of the sorted pairs handed out in order and collected in order
-    (``Executor.map``) by workers forked again, now sharing those terms, so the result is the
-    serial loop's, pair for pair (each pair's arithmetic is the same on any process). Links
-    come back without their sentence texts, and alignments not at all (:func:`_with_texts`).
+    Two rounds, each shared out by :func:`_share`. Each document's shingles and TF-IDF vector
+    are made once, by one process, and kept by this corpus (made lazily in the pair loop,
+    every worker would make those of nearly every document: a third of the serial loop's
+    time at 1,500 documents). Then the pairs, in spans of the sorted pairs, by workers forked
+    again (now sharing those terms), collected in span order: the result is the serial
+    loop's, pair for pair (each pair's arithmetic is the same on any process). Workers send
+    links without their sentence texts, and no alignments (:func:`_with_texts`).
     """
     import gc
     import multiprocessing
     from concurrent.futures import ProcessPoolExecutor
+
+    from threadpoolctl import threadpool_limits
 
     from refrains.embed._threads import blas_threads
 
@@ -762,17 +785,22 @@ def _link_parallel(corpus: Corpus, pairs: list[tuple[str, str]], settings: LinkS
         corpus.tfidf(weighted[0])  # word frequencies counted once here, not once per worker
     docs = max(len(shingled), len(weighted))
     _SHARED.update(corpus=corpus, pairs=pairs, settings=settings, shingled=shingled, weighted=weighted)
+    blas = blas_threads()
     try:
-        gc.freeze()
-        # an executor, not multiprocessing.Pool: a worker killed (out of memory) raises
-        # BrokenProcessPool here, where a Pool would wait for its results for ever
-        with ProcessPoolExecutor(workers, ctx, _worker_start, (blas_threads(),)) as pool:
-            for terms in pool.map(_terms_task, _spans(docs, -(-docs // (4 * workers)) or 1)):
-                corpus.adopt(terms)
-        gc.freeze()  # the adopted terms too
-        with ProcessPoolExecutor(workers, ctx, _worker_start, (blas_threads(),)) as pool:
-            return [_with_texts(corpus, ln) for part in pool.map(_link_task, _spans(len(pairs), _PAIRS_PER_TASK))
-                    for ln in part]
+        with threadpool_limits(blas, user_api="blas"):  # this process aligns too (see link_documents)
+            gc.freeze()
+            # an executor, not multiprocessing.Pool: a worker killed (out of memory) raises
+            # BrokenProcessPool here, where a Pool would wait for its results for ever
+            with ProcessPoolExecutor(workers - 1, ctx, _worker_start, (blas,)) as pool:
+                _share(pool, _terms_task, _spans(docs, -(-docs // (4 * workers)) or 1),
+                       lambda span: corpus.terms(shingled[span[0] : span[1]], weighted[span[0] : span[1]]),
+                       corpus.adopt)
+            gc.freeze()  # the terms made since, too
+            with ProcessPoolExecutor(workers - 1, ctx, _worker_start, (blas,)) as pool:
+                parts = _share(pool, _link_task, _spans(len(pairs), _PAIRS_PER_TASK),
+                               lambda span: _link_pairs(corpus, pairs[span[0] : span[1]], settings),
+                               lambda links: [_with_texts(corpus, ln) for ln in links])
+        return [found for part in parts for found in part]
     finally:
         gc.unfreeze()
         _SHARED.clear()

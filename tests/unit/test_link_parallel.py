@@ -54,3 +54,20 @@ def test_parallel_alignment_gives_the_serial_output(monkeypatch: pytest.MonkeyPa
     assert forked == [2]  # the parallel run did fork, the serial one did not
     assert parallel == serial  # links with their evidence, alignments, in the same order
     assert parallel_stats == serial_stats
+
+
+def test_shared_spans_come_back_in_order_whoever_ran_them() -> None:
+    from concurrent.futures import ThreadPoolExecutor
+
+    spans = link._spans(53, 5)
+    assert spans[0] == (0, 5) and spans[-1] == (50, 53)
+    ran_here: list[tuple[int, int]] = []
+
+    def here(span: tuple[int, int]) -> list[int]:
+        ran_here.append(span)
+        return list(range(*span))
+
+    with ThreadPoolExecutor(1) as pool:
+        out = link._share(pool, lambda span: list(range(*span)), spans, here, lambda part: part)
+    assert [x for part in out for x in part] == list(range(53))
+    assert ran_here == sorted(ran_here, reverse=True)  # this process takes spans from the back
