@@ -747,11 +747,16 @@ def _share(pool: Any, task: Callable[[tuple[int, int]], _T], spans: list[tuple[i
     """
     futures = [pool.submit(task, span) for span in spans]
     mine: dict[int, _R] = {}
-    for k in range(len(spans) - 1, -1, -1):
-        if not futures[k].cancel():
-            break
-        mine[k] = here(spans[k])
-    return [mine[k] if k in mine else back(f.result()) for k, f in enumerate(futures)]
+    try:
+        for k in range(len(spans) - 1, -1, -1):
+            if not futures[k].cancel():
+                break
+            mine[k] = here(spans[k])
+        return [mine[k] if k in mine else back(f.result()) for k, f in enumerate(futures)]
+    except BaseException:  # an error or an interrupt here: the workers need not finish the rest
+        for f in futures:
+            f.cancel()
+        raise
 
 
 def _link_parallel(corpus: Corpus, pairs: list[tuple[str, str]], settings: LinkSettings, workers: int
@@ -786,6 +791,7 @@ def _link_parallel(corpus: Corpus, pairs: list[tuple[str, str]], settings: LinkS
     docs = max(len(shingled), len(weighted))
     _SHARED.update(corpus=corpus, pairs=pairs, settings=settings, shingled=shingled, weighted=weighted)
     blas = blas_threads()
+    frozen = gc.get_freeze_count() > 0  # a caller froze objects: left frozen (unfreeze cannot tell them from ours)
     try:
         with threadpool_limits(blas, user_api="blas"):  # this process aligns too (see link_documents)
             gc.freeze()
@@ -802,7 +808,8 @@ def _link_parallel(corpus: Corpus, pairs: list[tuple[str, str]], settings: LinkS
                                lambda links: [_with_texts(corpus, ln) for ln in links])
         return [found for part in parts for found in part]
     finally:
-        gc.unfreeze()
+        if not frozen:
+            gc.unfreeze()
         _SHARED.clear()
 
 
@@ -822,8 +829,9 @@ def link_documents(corpus: Corpus, settings: LinkSettings, extra: Iterable[tuple
     """Find, align and type the relations of every candidate pair (or of those involving ``only``).
 
     ``memory`` carries neighbourhood figures between runs (see :func:`candidate_pairs`).
-    From :data:`PARALLEL_MIN_PAIRS` candidate pairs, alignment runs in ``workers`` processes
-    (None: one per core, see :func:`_align_workers`); the result is the same either way.
+    From :data:`PARALLEL_MIN_PAIRS` candidate pairs, alignment is shared out over ``workers``
+    processes, this one and forked ones (None: one per core, see :func:`_align_workers`); the
+    result is the same either way.
 
     Returns:
         The links (sorted) and the alignments they rest on (for talking points).
