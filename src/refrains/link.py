@@ -80,7 +80,7 @@ class LinkStats:
 APPROX_MIN_ROWS = 2_500
 """From this many rows an index (one language's sentences, typically) is searched
 approximately, then re-scored exactly: a 4-bit product-quantisation code per row (faiss
-fast-scan, 2 bits a dimension) is scanned for :data:`REFINE_FACTOR` times the neighbours
+fast-scan, 4 bits per 4 dimensions) is scanned for :data:`REFINE_FACTOR` times the neighbours
 wanted, and those are re-scored with their full vectors, keeping the exact best ``k``. The
 cosines handed on (to floors and margins) are therefore always exact; only which rows are
 looked at is approximate. The scan costs ~a third of exact search per (query, row) on two
