@@ -15,9 +15,10 @@ One run measures everything as ratios taken in the same run (the machine is nois
 * **query** - p50/p95 latency of the REST API on the 2N store: similar documents (a
   document's page with its links), talking points of a document, cross-lingual
   semantic sentence search (the query is embedded and searched in every language).
-* **memory** - peak resident memory of each job's whole process tree (main process and its
-  workers at the same moment, sampled every 0.2 s from /proc); also each process's own peak,
-  and their sum as an upper bound.
+* **memory** - peak memory of each job's whole process tree (main process and its workers at
+  the same moment, sampled every 0.2 s from /proc, as proportional set sizes: a page shared
+  by forked processes counts once); also each process's own resident peak, and their sum as
+  an upper bound.
 
 Every job runs in its own process (clean peak memory). The corpus comes from
 ``bench/corpus.py`` (real WMT21/SemEval sentences recombined, with copies, translations and
@@ -219,8 +220,8 @@ def markdown(summary: dict[str, Any], runs: dict[str, Any], command: str) -> str
               (f"Incremental: {summary['added']} documents into the analysed {summary['docs']}-document store "
               f"{runs['incremental']['seconds']} s, into an empty store {runs['empty']['seconds']} s; stages into "
               f"the store: {runs['incremental']['stages']}."),
-              (f"Peak memory: {summary['peak_rss_mib']} MiB resident for the whole process tree at one moment "
-              f"(sampled every 0.2 s); adding each process's own peak, as if they coincided, gives "
+              (f"Peak memory: {summary['peak_rss_mib']} MiB for the whole process tree at one moment "
+              f"(proportional set sizes, a shared page counted once; sampled every 0.2 s); adding each process's own peak, as if they coincided, gives "
               f"{summary['peak_rss_bound_mib']} MiB (main process {runs['2n']['main_rss_mib']} MiB, each worker up "
               f"to {runs['2n']['worker_rss_mib']} MiB)."), ""]
     return "\n".join(lines)
@@ -231,7 +232,7 @@ _PAGE_MIB = os.sysconf("SC_PAGE_SIZE") / 2**20
 
 
 def _tree_rss_mib(root: int) -> float:
-    """Resident memory of ``root`` and all its descendants now (MiB, from /proc; 0 where unreadable)."""
+    """Memory of ``root`` and all its descendants now (MiB, proportional set sizes from /proc)."""
     parent: dict[int, int] = {}
     for d in Path("/proc").iterdir():
         if d.name.isdigit():
@@ -245,13 +246,24 @@ def _tree_rss_mib(root: int) -> float:
         more = {p for p, pp in parent.items() if pp in tree} - tree
         tree |= more
         grew = bool(more)
-    total = 0
-    for pid in tree:
-        try:
-            total += int(Path(f"/proc/{pid}/statm").read_text().split()[1])
-        except (OSError, ValueError, IndexError):
-            continue
-    return total * _PAGE_MIB
+    return sum(_memory_mib(pid) for pid in tree)
+
+
+def _memory_mib(pid: int) -> float:
+    """A process's proportional set size (MiB): its private pages, and each page it shares with
+    others divided among them, so that summing a process tree counts a shared page once (forked
+    link workers read the parent's corpus copy-on-write). Resident size where /proc has no
+    smaps_rollup; 0 where unreadable."""
+    try:
+        for line in Path(f"/proc/{pid}/smaps_rollup").read_text().splitlines():
+            if line.startswith("Pss:"):
+                return int(line.split()[1]) / 1024
+    except (OSError, ValueError, IndexError):
+        pass
+    try:
+        return int(Path(f"/proc/{pid}/statm").read_text().split()[1]) * _PAGE_MIB
+    except (OSError, ValueError, IndexError):
+        return 0.0
 
 
 def _job(*args: str) -> dict[str, Any]:
