@@ -27,6 +27,8 @@ from __future__ import annotations
 
 import io
 import json
+import logging
+import zipfile
 from collections.abc import Sequence
 from typing import Any
 
@@ -50,6 +52,7 @@ READ_DOCUMENTS = 2_000
 """Documents read from the store at a time while building (a slice of vectors, never all)."""
 BLOB_KEY = "search_index"
 _SUB_DIMS = 4
+logger = logging.getLogger(__name__)
 
 
 class SentenceIndex:
@@ -196,15 +199,23 @@ class SentenceIndex:
             return None
         import faiss
 
-        with np.load(io.BytesIO(blob)) as z:
-            head = json.loads(z["head"].tobytes().decode())
-            if head.get("embedder") != embedder:
-                return None
-            index = cls(int(head["dim"]), int(head["exact_max_rows"]))
-            index.doc_ids = z["docs"].tobytes().decode().split("\n") if z["docs"].size else []
-            index._doc_of, index._idx_of = z["doc_of"], z["idx_of"]
-            index._codes = faiss.deserialize_index(z["codes"])
-            index._matrix = None
+        try:
+            with np.load(io.BytesIO(blob)) as z:
+                head = json.loads(z["head"].tobytes().decode())
+                if head.get("embedder") != embedder:
+                    return None
+                index = cls(int(head["dim"]), int(head["exact_max_rows"]))
+                index.doc_ids = z["docs"].tobytes().decode().split("\n") if z["docs"].size else []
+                index._doc_of, index._idx_of = z["doc_of"], z["idx_of"]
+                index._codes = faiss.deserialize_index(z["codes"])
+                index._matrix = None
+        except (OSError, ValueError, KeyError, RuntimeError, EOFError, zipfile.BadZipFile) as exc:
+            # unreadable (another faiss, a torn copy): built again from the vectors, which are the truth
+            logger.warning("the kept search index could not be read (%s); it is built again", exc)
+            return None
+        if len(index._doc_of) != index._codes.ntotal or len(index._idx_of) != index._codes.ntotal:
+            logger.warning("the kept search index does not match its keys; it is built again")
+            return None
         index._doc_pos = {d: i for i, d in enumerate(index.doc_ids)}
         return index
 

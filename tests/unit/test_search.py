@@ -132,3 +132,24 @@ def test_an_analysis_keeps_the_index_of_a_large_store(tmp_path: Path, monkeypatc
     assert again is not None and again.rows == 320 and store.get_blob(search.BLOB_KEY) != blob
     kept = SentenceIndex.load(store, "usem3")
     assert kept is not None and kept.rows == 320
+
+
+def test_a_torn_or_foreign_kept_index_is_built_again(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from refrains import search
+    from refrains.search import BLOB_KEY
+
+    store = open_store(tmp_path / "s.db")
+    _fill(store, 0, 200)
+    index = SentenceIndex.build(store, exact_max_rows=1_000)
+    index.save(store, "usem3")
+    good = store.get_blob(BLOB_KEY)
+    assert good is not None
+    for bad in (b"not an npz", good[: len(good) // 2]):
+        store.set_blob(BLOB_KEY, bad)
+        assert SentenceIndex.load(store, "usem3") is None  # never an exception at a search
+    web = SemanticIndex("usem3")
+    _, qs = _queries(store, 3)
+    assert len(web.search(store, "", 5, vector=qs[0])) == 5  # rebuilt from the vectors
+    monkeypatch.setattr(search, "EXACT_MAX_ROWS", 1_000)
+    assert search.keep_up_to_date(store, "usem3") is not None  # the next analysis keeps a good one again
+    assert SentenceIndex.load(store, "usem3") is not None
