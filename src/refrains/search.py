@@ -87,8 +87,8 @@ class SentenceIndex:
         return self._codes is None
 
     def missing(self, store: Store) -> list[str]:
-        """Stored documents this index has not seen, by id."""
-        return sorted(d.id for d in store.documents(texts=False) if d.id not in self._doc_pos)
+        """Stored documents this index has not seen, by id (sorted)."""
+        return [d for d in store.document_ids() if d not in self._doc_pos]
 
     def update(self, store: Store) -> int:
         """Add the sentences of every stored document not indexed yet; returns how many were added."""

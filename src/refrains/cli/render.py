@@ -129,9 +129,9 @@ def search(found: dict[str, Any]) -> str:
     """Search hits: score, document, language and sentence, best first."""
     lines: list[str] = []
     for kind, title in (("semantic", "closest in meaning"), ("text", "containing the words")):
-        hits = found.get(kind) or []
-        if kind == "text" and found.get("mode") == "semantic" or kind == "semantic" and found.get("mode") == "text":
+        if found.get("mode") not in ("all", kind):
             continue
+        hits = found.get(kind) or []
         lines.append(f"{len(hits)} sentences {title} to «{_short(str(found.get('query', '')), 60)}»")
         for h in hits:
             doc = h["document"]

@@ -16,10 +16,14 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from importlib import resources
+from typing import TYPE_CHECKING
 
 import numpy as np
 
 from refrains.embed.usem3 import LANGUAGES, Usem3Embedder
+
+if TYPE_CHECKING:
+    from refrains.embed.e5 import E5Embedder
 
 MAP_FILE = "e5_to_usem3.npy"
 
@@ -47,7 +51,7 @@ class MappedEmbedder:
 
     def __init__(self) -> None:
         self._u = Usem3Embedder()
-        self._e: object | None = None  # e5 is loaded at the first sentence that needs it
+        self._e: E5Embedder | None = None  # e5 is loaded at the first sentence that needs it
         self._map = load_map()
 
     def embed(self, texts: Sequence[str]) -> np.ndarray:
@@ -63,7 +67,6 @@ class MappedEmbedder:
 
             if self._e is None:
                 self._e = E5Embedder()
-            assert isinstance(self._e, E5Embedder)
             mapped = self._e.embed([t for t, k in zip(texts, known) if not k]) @ self._map
             out[~known] = mapped / np.maximum(np.linalg.norm(mapped, axis=1, keepdims=True), 1e-12)
         return out

@@ -14,7 +14,6 @@ import itertools
 import logging
 import sqlite3
 import threading
-import time
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
@@ -30,7 +29,7 @@ from refrains.errors import StoreError
 from refrains.models import COPY_RELATIONS, Alignment, Document, Link, PointSummary, Story, TalkingPoint
 from refrains.search import SentenceIndex
 from refrains.store import Store
-from refrains.web.catalog import Catalog
+from refrains.web.catalog import Catalog, Recheck
 
 logger = logging.getLogger(__name__)
 
@@ -601,23 +600,20 @@ class SemanticIndex:
     SAVE_GROWTH = 0.1
     """Share of new sentences after which a compressed index is written back to the store."""
     RECHECK_S = 2.0
-    """Seconds between two looks for new documents (counting 100,000 rows costs ~7 ms, more
-    than the rest of a search's own work): an upload through this server invalidates at once,
-    documents that another process adds are found within this time."""
+    """Seconds between two looks for new documents (see :class:`refrains.web.catalog.Recheck`):
+    an upload through this server invalidates at once, documents that another process adds are
+    found within this time."""
 
     def __init__(self, embedder_name: str | None = None) -> None:
-        self._lock = threading.Lock()
-        self._search_lock = threading.Lock()
-        self._count = -1
-        self._checked = 0.0
+        self._lock = threading.Lock()  # refreshes and scans never overlap
+        self._recheck = Recheck()
         self._index: SentenceIndex | None = None
         self._saved_rows = 0
         self.embedder_name = embedder_name
 
     def invalidate(self) -> None:
         """Check the store for new documents at the next search."""
-        with self._lock:
-            self._count = -1
+        self._recheck.invalidate()
 
     def _name(self, store: Store) -> str:
         from refrains.embed import DEFAULT_EMBEDDER
@@ -625,21 +621,17 @@ class SemanticIndex:
         return self.embedder_name or store.get_meta("embedder") or DEFAULT_EMBEDDER
 
     def _refresh(self, store: Store) -> SentenceIndex:
-        with self._lock:
-            now = time.monotonic()
-            if self._index is not None and self._count >= 0 and now - self._checked < self.RECHECK_S:
-                return self._index
-            self._checked = now
-            n = store.count_documents()
-            if self._index is None or n != self._count:
-                if self._index is None:
-                    self._index = SentenceIndex.load(store, self._name(store)) or SentenceIndex(0)
-                    self._saved_rows = self._index.rows
-                self._index.update(store)
-                self._count = n
-                if not self._index.exact and self._index.rows - self._saved_rows >= self.SAVE_GROWTH * self._index.rows:
-                    self._save(store, self._index)
-            return self._index
+        """The index, brought up to date when the store has new documents (the caller holds the lock)."""
+        n = self._recheck.look(store, self.RECHECK_S)
+        if self._index is None:
+            self._index = SentenceIndex.load(store, self._name(store)) or SentenceIndex(0)
+            self._saved_rows = self._index.rows
+        if n is not None:
+            self._index.update(store)
+            self._recheck.done(n)
+            if not self._index.exact and self._index.rows - self._saved_rows >= self.SAVE_GROWTH * self._index.rows:
+                self._save(store, self._index)
+        return self._index
 
     def _save(self, store: Store, index: SentenceIndex) -> None:
         try:
@@ -650,7 +642,7 @@ class SemanticIndex:
 
     def warm(self, store: Store) -> None:
         """Read or build the index now, ahead of the first search."""
-        with self._search_lock:
+        with self._lock:
             self._refresh(store)
 
     def embed(self, store: Store, query: str) -> np.ndarray:
@@ -663,7 +655,7 @@ class SemanticIndex:
                vector: np.ndarray | None = None) -> list[tuple[str, int, float]]:
         """The ``limit`` sentences closest to ``query`` in meaning, any language: (doc_id, index, cosine)."""
         q = vector if vector is not None else self.embed(store, query)
-        with self._search_lock:  # an update (another request's refresh) never runs beside a scan
+        with self._lock:  # an update (another request's refresh) never runs beside a scan
             index = self._refresh(store)
             return index.search(store, q, limit) if index.rows else []
 
